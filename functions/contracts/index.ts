@@ -1,0 +1,10 @@
+/** Contracts shared by lib/ (infrastructure) and functions/ (runtime). */
+export * from './control';
+export * from './events';
+export * from './exit-codes';
+export * from './metrics';
+export * from './plan';
+export * from './run-input';
+export * from './status';
+export * from './store-keys';
+export * from './summary';

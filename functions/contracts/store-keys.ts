@@ -1,0 +1,33 @@
+/** The run store's key layout, in one place. Keys use '/' on every backend. */
+export const runKeys = (runId: string) => {
+  const p = `runs/${runId}`;
+  return {
+    prefix: `${p}/`,
+    input: `${p}/input.json`,
+    script: `${p}/script.js`,
+    plan: `${p}/plan.json`,
+    control: `${p}/control.json`,
+    /** External abort requests (CLI, console stop); runners poll it beside control.json. */
+    abort: `${p}/abort.json`,
+    setupData: `${p}/setup-data.json`,
+    readyPrefix: `${p}/ready/`,
+    ready: (runnerId: string) => `${p}/ready/${runnerId}.json`,
+    intervalsPrefix: `${p}/intervals/`,
+    runnerIntervalsPrefix: (region: string, runnerId: string) => `${p}/intervals/${region}/${runnerId}/`,
+    interval: (region: string, runnerId: string, seq: number) =>
+      `${p}/intervals/${region}/${runnerId}/${String(seq).padStart(6, '0')}.json`,
+    resultsPrefix: `${p}/results/`,
+    result: (runnerId: string) => `${p}/results/${runnerId}.json`,
+    teardownDone: `${p}/teardown.json`,
+    status: `${p}/status.json`,
+    watchState: `${p}/watch-state.json`,
+    timeline: `${p}/timeline.json`,
+    summary: `${p}/summary.json`,
+    report: `${p}/report.html`,
+  };
+};
+export type RunKeys = ReturnType<typeof runKeys>;
+
+/** history/<testName>/<runId>.json: one line of history per finished run. */
+export const historyKey = (testName: string, runId: string) =>
+  `history/${encodeURIComponent(testName)}/${runId}.json`;
