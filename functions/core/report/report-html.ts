@@ -1,0 +1,86 @@
+import { createHash } from 'node:crypto';
+import type { RollupPoint, Summary } from '../../contracts';
+import { jsonForScriptBlock, scriptForInline, styleForInline } from './embed';
+import { metricsTable } from './metrics-table';
+import { REPORT_CLIENT_JS } from './report-client';
+import { buildCharts, type ChartSpec, orderRegions } from './report-data';
+import { escapeHtml as esc } from './report-format';
+import { anomaliesSection, reportHeader } from './report-header';
+import { REPORT_CSS } from './report-style';
+import { checksTable, runnersTable, thresholdsTable } from './report-tables';
+
+export interface ReportInput {
+  summary: Summary;
+  /** The watcher's rollups over the run (RunStatus.current of every tick). */
+  timeline: RollupPoint[];
+  /** uPlot's browser build and stylesheet, inlined so the file needs no network. */
+  uplot: { js: string; css: string };
+}
+
+/** What the page's `<script type="application/json" id="report-data">` holds. */
+export interface ReportData {
+  summary: Summary;
+  charts: ChartSpec[];
+}
+
+function cspHash(script: string): string {
+  return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
+}
+
+function chartsSection(charts: ChartSpec[]): string {
+  if (charts[0]?.x.length === 0) {
+    return '<section><h2>Over time</h2><p class="empty">No timeline was recorded for this run.</p></section>';
+  }
+  const figures = charts.map(
+    (c) =>
+      `<figure class="chart" data-chart="${esc(c.id)}"><figcaption>${esc(c.title)}</figcaption><div class="chart-canvas"></div></figure>`,
+  );
+  return `<section><h2>Over time</h2>
+<noscript><p class="empty">The charts need JavaScript; every table in this report does not.</p></noscript>
+<div class="charts">${figures.join('\n')}</div></section>`;
+}
+
+/** One self-contained HTML report of a finished run: no request leaves the file. */
+export function renderReportHtml(input: ReportInput): string {
+  const { summary, timeline, uplot } = input;
+  const regions = orderRegions(
+    summary.fleet.regions.map((r) => r.name),
+    timeline,
+  );
+  const data: ReportData = { summary, charts: buildCharts(timeline, regions) };
+  const uplotJs = scriptForInline(uplot.js);
+  const clientJs = scriptForInline(REPORT_CLIENT_JS);
+  // Only these two scripts may run and nothing may be fetched, whatever the data holds.
+  const csp = [
+    "default-src 'none'",
+    `script-src ${cspHash(uplotJs)} ${cspHash(clientJs)}`,
+    "style-src 'unsafe-inline'",
+    'img-src data:',
+  ].join('; ');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${esc(csp)}">
+<title>${esc(`${summary.testName} — k6-fleet report`)}</title>
+<style>${styleForInline(uplot.css)}</style>
+<style>${styleForInline(REPORT_CSS)}</style>
+</head>
+<body>
+<main>
+${reportHeader(summary)}
+<section><h2>Thresholds</h2>${thresholdsTable(summary)}</section>
+${chartsSection(data.charts)}
+${anomaliesSection(summary)}
+<section><h2>Checks</h2>${checksTable(summary)}</section>
+<section><h2>Metrics</h2>${metricsTable(summary)}</section>
+<section><h2>Runners</h2>${runnersTable(summary)}</section>
+</main>
+<script type="application/json" id="report-data">${jsonForScriptBlock(data)}</script>
+<script>${uplotJs}</script>
+<script>${clientJs}</script>
+</body>
+</html>
+`;
+}
