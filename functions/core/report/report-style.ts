@@ -32,7 +32,7 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; }
 caption { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 th, td { text-align: left; vertical-align: top; padding: 6px 10px; border-bottom: 1px solid var(--line); }
 thead th { background: var(--soft); font-weight: 600; }
-tbody th { font-weight: 400; }
+tbody th { font-weight: 400; white-space: nowrap; }
 tr.submetric th { padding-left: 28px; }
 .stat { white-space: nowrap; margin-right: 10px; }
 td code, th code { white-space: nowrap; overflow-wrap: normal; }
