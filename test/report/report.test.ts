@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -100,6 +100,8 @@ describe('report.html in headless Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    // K6_FLEET_KEEP_REPORT=1 keeps report.html and its screenshot to look at.
+    if (dir && !process.env.K6_FLEET_KEEP_REPORT) rmSync(dir, { recursive: true, force: true });
   });
 
   it('opens offline, draws every chart with its legends, and shows the tables', async () => {
@@ -126,7 +128,7 @@ describe('report.html in headless Chromium', () => {
     const readback = await readCharts(page, colours);
     const shot = join(dir, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
-    console.log(`report screenshot: ${shot}`);
+    if (process.env.K6_FLEET_KEEP_REPORT) console.log(`report screenshot: ${shot}`);
 
     // Assess: nothing but the file itself was requested, and nothing complained.
     expect(blocked).toEqual([]);
