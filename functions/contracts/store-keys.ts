@@ -21,7 +21,9 @@ export const runKeys = (runId: string) => {
     teardownDone: `${p}/teardown.json`,
     status: `${p}/status.json`,
     watchState: `${p}/watch-state.json`,
-    timeline: `${p}/timeline.json`,
+    /** One RollupPoint per emitted window, written by the watcher. */
+    timelinePrefix: `${p}/timeline/`,
+    timelinePoint: (index: number) => `${p}/timeline/${String(index).padStart(6, '0')}.json`,
     summary: `${p}/summary.json`,
     report: `${p}/report.html`,
   };

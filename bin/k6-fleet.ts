@@ -1,0 +1,33 @@
+import { Command, Option } from 'commander';
+import { runCommand } from '../functions/cli/run-command';
+import { parseKeyValue, parsePositiveInt, parsePositiveNumber, parseRegion } from '../functions/cli/parse-flags';
+
+const program = new Command()
+  .name('k6-fleet')
+  .description('Run one k6 test across a fleet of runners in several regions, judged as one run.')
+  .showHelpAfterError()
+  // k6's exit code for invalid config/flags.
+  .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 104));
+
+program
+  .command('run')
+  .description('plan, run and judge a k6 script as one fleet run (local mode unless --stack is given)')
+  .argument('<script>', 'k6 script (.js)')
+  .option('--region <name=weight>', 'a region and its share in percent, repeatable; weights sum to 100', parseRegion)
+  .addOption(
+    new Option('--runners-per-region <n>', 'runners in each region').argParser(parsePositiveInt).conflicts('maxVusPerRunner'),
+  )
+  .option('--max-vus-per-runner <n>', 'cap on VUs per runner; adds runners as needed (default 900)', parsePositiveInt)
+  .option('-e, --env <key=value>', 'script env var (__ENV), repeatable; never stored', parseKeyValue)
+  .option('--tag <key=value>', 'tag on every metric, repeatable', parseKeyValue)
+  .option('--test-name <name>', 'groups runs for history (default: script file name)')
+  .option('--interval <seconds>', 'interval record period (default 2)', parsePositiveNumber)
+  .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
+  .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
+  .option('-q, --quiet', 'no live view')
+  .option('--k6 <path>', 'k6 binary (default: the pinned one in .tools/bin)')
+  .action(async (script: string, flags) => {
+    process.exitCode = await runCommand(script, flags);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { AbortInfoSchema, RollupPointSchema, RunnerResultSchema } from '../contracts';
+
+/**
+ * What the watcher carries from one tick to the next (runs/<id>/watch-state.json), so a
+ * tick is stateless: a Lambda invocation or a loop iteration of the local orchestrator.
+ */
+export const WatchStateSchema = z.object({
+  v: z.literal(1),
+  /** All intervals merged so far (MetricTable JSON). */
+  table: z.unknown(),
+  /** Per-window, per-region tables not yet emitted as timeline points. */
+  windows: z.record(z.string(), z.record(z.string(), z.unknown())),
+  /** Next window index to emit. */
+  nextWindow: z.number().int(),
+  nextSeq: z.record(z.string(), z.number().int()),
+  lastSeenAt: z.record(z.string(), z.number()),
+  ready: z.array(z.string()),
+  results: z.record(z.string(), RunnerResultSchema),
+  startAt: z.number().optional(),
+  abort: AbortInfoSchema.optional(),
+  thresholds: z.unknown(),
+  finishedAt: z.number().optional(),
+  /** The latest emitted timeline point (status.json shows it). */
+  lastPoint: RollupPointSchema.optional(),
+  /** End of the latest interval record seen (test duration for rates). */
+  lastEndMs: z.number().optional(),
+  regionRequests: z.record(z.string(), z.number()),
+});
+export type WatchState = z.infer<typeof WatchStateSchema>;
+
+export function initialWatchState(): WatchState {
+  return {
+    v: 1,
+    table: undefined,
+    windows: {},
+    nextWindow: 0,
+    nextSeq: {},
+    lastSeenAt: {},
+    ready: [],
+    results: {},
+    thresholds: undefined,
+    regionRequests: {},
+  };
+}
