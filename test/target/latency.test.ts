@@ -53,7 +53,9 @@ describe('latency samplers', () => {
 describe('target latency as measured', () => {
   it('never answers a fixed-latency route early, server-side or client-side', async () => {
     // Prepare
-    const server = await startTargetServer({ profile: { routes: { '/': { latency: { kind: 'fixed', ms: 25 } } } } });
+    const server = await startTargetServer({
+      profile: { routes: { '/': { latency: { kind: 'fixed', ms: 25 } } } },
+    });
     try {
       // Act
       const results = [];
@@ -66,7 +68,12 @@ describe('target latency as measured', () => {
         expect(r.clientMs).toBeGreaterThanOrEqual(25);
       }
       // Loose upper bound: a shared, loaded 2-core machine delays timers.
-      expect(quantile(results.map((r) => r.serverMs), 0.5)).toBeLessThan(60);
+      expect(
+        quantile(
+          results.map((r) => r.serverMs),
+          0.5,
+        ),
+      ).toBeLessThan(60);
     } finally {
       await server.close();
     }
@@ -88,7 +95,9 @@ describe('target latency as measured', () => {
       const measure = async (path: string) => {
         const out: Awaited<ReturnType<typeof timedGet>>[] = [];
         for (let round = 0; round < 20; round++) {
-          out.push(...(await Promise.all(Array.from({ length: 10 }, () => timedGet(`${server.url}${path}`)))));
+          out.push(
+            ...(await Promise.all(Array.from({ length: 10 }, () => timedGet(`${server.url}${path}`)))),
+          );
         }
         return out;
       };

@@ -3,6 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startTargetServer, type TargetServer } from '../../target/server';
 import { hammer, timedGet } from './http-client';
 
+/** Loose view of admin answers: each test checks the fields it needs. */
+type AdminJson = { error?: string; profile?: { routes?: unknown }; patches?: unknown } & Record<
+  string,
+  unknown
+>;
 const fast = { latency: { kind: 'fixed', ms: 0 } } as const;
 let server: TargetServer | undefined;
 afterEach(async () => {
@@ -119,7 +124,10 @@ describe('target server', () => {
   it('applies patchRoute to the very next request, over phases too', async () => {
     // Prepare
     server = await startTargetServer({
-      profile: { routes: { '/api/*': fast }, phases: [{ afterMs: 100, routes: { '/api/*': { status: 202 } } }] },
+      profile: {
+        routes: { '/api/*': fast },
+        phases: [{ afterMs: 100, routes: { '/api/*': { status: 202 } } }],
+      },
     });
     const before = (await timedGet(`${server.url}/api/x`)).status;
 
@@ -144,12 +152,15 @@ describe('target server', () => {
       fetch(`${server!.url}/__admin/${path}`, {
         method,
         body: body === undefined ? undefined : JSON.stringify(body),
-      }).then(async (r) => ({ status: r.status, json: await r.json() }));
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as AdminJson }));
     await timedGet(`${server.url}/`);
 
     // Act
     const stats1 = await admin('stats');
-    const put = await admin('profile', 'PUT', { inheritDefaults: false, routes: { '/only': { status: 201 } } });
+    const put = await admin('profile', 'PUT', {
+      inheritDefaults: false,
+      routes: { '/only': { status: 201 } },
+    });
     const onlyStatus = (await timedGet(`${server.url}/only`)).status;
     const rootStatus = (await timedGet(`${server.url}/`)).status;
     const patch = await admin('route', 'PATCH', { path: '/only', errorRate: 1, errorStatus: 502 });
@@ -169,12 +180,15 @@ describe('target server', () => {
     });
     expect(put.status).toBe(200);
     expect([onlyStatus, rootStatus]).toEqual([201, 404]);
-    expect(patch).toEqual({ status: 200, json: { ok: true, path: '/only', patch: { errorRate: 1, errorStatus: 502 } } });
+    expect(patch).toEqual({
+      status: 200,
+      json: { ok: true, path: '/only', patch: { errorRate: 1, errorStatus: 502 } },
+    });
     expect(patchedStatus).toBe(502);
     expect(badPut.status).toBe(400);
     expect(badPut.json.error).toContain('errorRate');
     expect(badJson.status).toBe(400);
-    expect(profile.json.profile.routes).toEqual({ '/only': { status: 201 } });
+    expect(profile.json.profile?.routes).toEqual({ '/only': { status: 201 } });
     expect(profile.json.patches).toEqual({ '/only': { errorRate: 1, errorStatus: 502 } });
     expect(stats2.json).toMatchObject({ requests: 4, errors: 2 });
     expect(clock.status).toBe(200);
@@ -203,7 +217,9 @@ describe('target server', () => {
 
   it('closes promptly while delayed responses are pending', async () => {
     // Prepare
-    server = await startTargetServer({ profile: { routes: { '/': { latency: { kind: 'fixed', ms: 60_000 } } } } });
+    server = await startTargetServer({
+      profile: { routes: { '/': { latency: { kind: 'fixed', ms: 60_000 } } } },
+    });
     const inFlight = fetch(`${server.url}/`).catch((error: unknown) => error);
     await sleep(100);
 
