@@ -10,6 +10,7 @@ import {
   MAX_BUCKETS,
   mergeHistograms,
   observe,
+  subtractHistograms,
 } from '../../functions/core/histogram/exp-histogram';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
@@ -218,5 +219,24 @@ describe('downscale', () => {
     // At scale 0: (1,2] holds 1.01,1.5,1.99 → index 0; (2,4] holds 2.01,3.9 → 1; (4,8] → 2.
     expect(d.positive).toEqual({ offset: 0, counts: [3, 2, 1] });
     expect(() => downscale(d, 1)).toThrow(RangeError);
+  });
+});
+
+describe('subtractHistograms (cumulative → delta)', () => {
+  it('gives the samples added between two cumulative snapshots, across a scale drop', () => {
+    const first = [1.5, 2.5, 3.5, 0, -2];
+    const later = [0.01, 1000, 7, 0];
+    const before = build(first);
+    const after = build(first);
+    for (const v of later) observe(after, v);
+    expect(after.scale).toBeLessThan(before.scale);
+    const delta = subtractHistograms(after, before);
+    const direct = build(later, after.scale);
+    expect(delta.scale).toBe(after.scale);
+    expect(delta.positive).toEqual(direct.positive);
+    expect(delta.negative).toEqual({ offset: 0, counts: [] });
+    expect(delta.zeroCount).toBe(1);
+    expect(delta.count).toBe(4);
+    expect(delta.sum).toBeCloseTo(1007.01, 9);
   });
 });

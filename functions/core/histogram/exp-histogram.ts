@@ -288,3 +288,31 @@ export function histogramQuantile(h: ExpHistogram, q: number): number | null {
   const v = hi === lo ? vLo : vLo + (valueAtRank(h, hi) - vLo) * (r - lo);
   return clamp(v, h.min, h.max);
 }
+
+/**
+ * cur − prev for two cumulative snapshots of one stream (prev taken earlier), giving the
+ * delta between them. Cumulative scales only ever drop, so prev is brought to cur's scale.
+ * min/max cannot be un-merged: the result keeps cur's (running) min/max, which stay exact
+ * for the stream's lifetime.
+ */
+export function subtractHistograms(cur: ExpHistogram, prev: ExpHistogram): ExpHistogram {
+  const scale = Math.min(cur.scale, prev.scale);
+  const c = cur.scale === scale ? cur : downscale(cur, scale);
+  const p = prev.scale === scale ? prev : downscale(prev, scale);
+  const minus = (a: ExpBuckets, b: ExpBuckets): ExpBuckets => {
+    // Counts never shrink in a cumulative stream; clamp at 0 in case one did (a reset).
+    const counts = a.counts.map((n, i) => Math.max(0, n - (b.counts[a.offset + i - b.offset] ?? 0)));
+    const first = counts.findIndex((n) => n > 0);
+    if (first < 0) return { offset: 0, counts: [] };
+    const last = counts.length - 1 - [...counts].reverse().findIndex((n) => n > 0);
+    return { offset: a.offset + first, counts: counts.slice(first, last + 1) };
+  };
+  return {
+    ...c,
+    positive: minus(c.positive, p.positive),
+    negative: minus(c.negative, p.negative),
+    zeroCount: c.zeroCount - p.zeroCount,
+    count: c.count - p.count,
+    sum: c.sum - p.sum,
+  };
+}
