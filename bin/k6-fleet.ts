@@ -22,6 +22,8 @@ program
   .option('--tag <key=value>', 'tag on every metric, repeatable', parseKeyValue)
   .option('--test-name <name>', 'groups runs for history (default: script file name)')
   .option('--interval <seconds>', 'interval record period (default 2)', parsePositiveNumber)
+  .option('--heartbeat-timeout <seconds>', 'runners stop themselves when the controller is silent this long (default 30)', parsePositiveNumber)
+  .option('--k6-out <uri>', 'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable', (v: string, p: string[] = []) => [...p, v])
   .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')

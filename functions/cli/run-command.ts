@@ -16,6 +16,8 @@ export interface RunFlags {
   outDir: string;
   summaryExport?: string;
   interval?: number;
+  heartbeatTimeout?: number;
+  k6Out?: string[];
   quiet?: boolean;
   k6?: string;
 }
@@ -42,6 +44,7 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
     env,
     tags: flags.tag ?? {},
     ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
+    ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
   };
 
   const ac = new AbortController();
@@ -67,6 +70,7 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
       storeRoot: resolve(flags.outDir),
       k6Path: flags.k6 ?? defaultK6(),
       signal: ac.signal,
+      extraOutputs: flags.k6Out,
       onPlan: (plan) => {
         if (flags.quiet) return;
         err.write(

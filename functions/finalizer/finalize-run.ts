@@ -4,6 +4,7 @@ import { statValue } from '../core/metrics/summary-values';
 import { renderReportHtml } from '../core/report/report-html';
 import { buildSummary } from '../core/summary/build-summary';
 import { ThresholdEvaluator } from '../core/thresholds/evaluate';
+import { KNOWN_METRIC_TYPES } from '../core/thresholds/metric-types';
 import { decideVerdict } from '../core/verdict/verdict';
 import { loadUplotAssets } from '../report/uplot-assets';
 import { loadPlan } from '../runner/run-runner';
@@ -30,12 +31,19 @@ export async function finalizeRun(store: RunStore, runId: string): Promise<Final
   const startAt = state.startAt;
   const endAt = state.finishedAt ?? Date.now();
   const durationMs = startAt !== undefined ? Math.max(0, (state.lastEndMs ?? endAt) - startAt) : 0;
-  const evaluator = new ThresholdEvaluator(plan.thresholds);
-  if (state.thresholds) evaluator.restore(state.thresholds as never);
-  const judged = evaluator.evaluate(endAt, durationMs, (metric, tags, stat) => {
-    const sel = table.select(metric, tags);
-    return sel ? statValue(sel.agg, stat, Math.max(durationMs, 1)) : null;
-  });
+  const evaluator = state.thresholds
+    ? ThresholdEvaluator.fromJSON(plan.thresholds, state.thresholds)
+    : new ThresholdEvaluator(plan.thresholds);
+  // The end-of-test judgement, as k6 makes it: on all data, empty metrics compared as k6 does.
+  const judged = evaluator.evaluate(
+    endAt,
+    durationMs,
+    (metric, tags, stat) => {
+      const sel = table.select(metric, tags);
+      return sel ? statValue(sel.agg, stat, Math.max(durationMs, 1)) : null;
+    },
+    { final: true, metricType: (m) => table.typeOf(m) ?? KNOWN_METRIC_TYPES[m]?.type },
+  );
   const results = Object.values(state.results);
   const verdict = decideVerdict({
     abort: state.abort,

@@ -13,6 +13,8 @@ export interface K6RunSpec {
   otlpExportIntervalMs: number;
   /** Keep k6's own aggregation so GET /v1/metrics answers (costs throughput). @default false */
   k6Summary?: boolean;
+  /** Extra k6 outputs besides OTLP (e.g. `json=samples.json`, relative to the runner's work dir). */
+  extraOutputs?: string[];
 }
 
 /**
@@ -47,6 +49,7 @@ export function k6RunArgs(s: K6RunSpec): string[] {
     '--tag',
     `runner=${s.runner.runnerId}`,
   ];
+  for (const out of s.extraOutputs ?? []) args.push('--out', out);
   for (const [k, v] of Object.entries(s.plan.tags)) args.push('--tag', `${k}=${v}`);
   for (const [k, v] of Object.entries(s.env)) args.push('-e', `${k}=${v}`);
   args.push(s.scriptPath);

@@ -21,6 +21,8 @@ export interface LocalFleetOptions {
   tickMs?: number;
   /** Ctrl-C: stop every runner cleanly, still finalize. */
   signal?: AbortSignal;
+  /** Extra k6 outputs on every runner, e.g. `json=samples.json` (written in its work dir). */
+  extraOutputs?: string[];
   onPlan?: (plan: Plan, runners: RunnerProcess[]) => void;
   onStatus?: (status: RunStatus, plan: Plan) => void;
 }
@@ -54,6 +56,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
         env: o.env,
         k6Path: o.k6Path,
         workDir: join(workRoot, r.runnerId),
+        extraOutputs: o.extraOutputs,
       }),
   );
   // A runner that dies without a result gets one written for it, and its k6 is killed.

@@ -14,6 +14,7 @@ const JobSchema = z.object({
   env: z.record(z.string(), z.string()),
   k6Path: z.string(),
   workDir: z.string(),
+  extraOutputs: z.array(z.string()).optional(),
 });
 export type LocalRunnerJob = z.infer<typeof JobSchema>;
 
@@ -28,6 +29,7 @@ try {
     env: job.env,
     k6Path: job.k6Path,
     workDir: job.workDir,
+    extraOutputs: job.extraOutputs,
     signal: ac.signal,
   });
   process.stderr.write(`runner ${job.runnerId}: ${result.outcome} (k6 exit ${result.k6ExitCode})\n`);

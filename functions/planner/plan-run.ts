@@ -7,7 +7,9 @@ import { buildPlan } from '../core/planner/build-plan';
 import { InvalidInputError, ScriptError } from '../core/planner/errors';
 import { exportsFunction } from '../core/planner/script-features';
 import { parseK6Duration } from '../core/thresholds/duration';
+import { KNOWN_METRIC_TYPES } from '../core/thresholds/metric-types';
 import { normalizeThresholds } from '../core/thresholds/normalize';
+import { validateThresholds } from '../core/thresholds/validate';
 import { K6InspectError, inspectScript } from '../k6/k6-inspect';
 import { putJson, type RunStore } from '../store/run-store';
 
@@ -63,6 +65,8 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
     } catch (e) {
       throw new InvalidInputError(`invalid thresholds: ${(e as Error).message}`);
     }
+    const problems = validateThresholds(thresholds, KNOWN_METRIC_TYPES);
+    if (problems.length) throw new InvalidInputError(`invalid thresholds: ${problems.join('; ')}`);
     const plan = buildPlan(
       input,
       {

@@ -33,6 +33,8 @@ export interface RunRunnerOptions {
   onInterval?: (rec: IntervalRecord) => Promise<void> | void;
   otlpExportIntervalMs?: number;
   k6Summary?: boolean;
+  /** Extra k6 outputs (see K6RunSpec.extraOutputs). */
+  extraOutputs?: string[];
 }
 
 /** A stop that ends the runner early with a k6-style exit code and a reason. */
@@ -141,6 +143,7 @@ class RunnerSession {
       env: this.opts.env,
       otlpExportIntervalMs: this.opts.otlpExportIntervalMs ?? Math.min(1000, this.plan.timing.intervalMs),
       k6Summary: this.opts.k6Summary,
+      extraOutputs: this.opts.extraOutputs,
     };
     this.k6 = K6Process.spawn(this.opts.k6Path, k6RunArgs(spec), k6RunEnv(spec, process.env), this.opts.workDir);
     this.rest = new K6RestClient(restAddress);

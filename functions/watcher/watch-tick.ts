@@ -41,8 +41,9 @@ export async function watchTick(store: RunStore, runId: string, opts: WatchTickO
   const state =
     (await getJson(store, keys.watchState, (v) => WatchStateSchema.parse(v))) ?? initialWatchState();
   const table = state.table ? MetricTable.fromJSON(state.table as never) : new MetricTable();
-  const evaluator = new ThresholdEvaluator(plan.thresholds);
-  if (state.thresholds) evaluator.restore(state.thresholds as never);
+  const evaluator = state.thresholds
+    ? ThresholdEvaluator.fromJSON(plan.thresholds, state.thresholds)
+    : new ThresholdEvaluator(plan.thresholds);
 
   await collectReady(store, plan, state);
   // Results first: a runner writes its last interval before its result, so every interval
@@ -99,7 +100,7 @@ export async function watchTick(store: RunStore, runId: string, opts: WatchTickO
       source: 'threshold',
       reason: `threshold "${judged.abort.expr}" on ${judged.abort.metric} crossed (abortOnFail) at ${(elapsedMs / 1000).toFixed(1)} s`,
       at: now,
-      threshold: judged.abort,
+      threshold: { metric: judged.abort.metric, expr: judged.abort.expr },
     });
   }
   state.abort = abort;
@@ -142,7 +143,7 @@ export async function watchTick(store: RunStore, runId: string, opts: WatchTickO
     status.exitCode = v.exitCode;
   }
   state.table = table.toJSON();
-  state.thresholds = evaluator.snapshot();
+  state.thresholds = evaluator.toJSON();
   await putJson(store, keys.watchState, state);
   await putJson(store, keys.status, status);
   return status;
