@@ -9,6 +9,8 @@ export interface TargetStats {
   /** Epoch ms of the first / last request since start or resetStats(). */
   firstRequestAt?: number;
   lastRequestAt?: number;
+  /** Epoch ms of the first error response: when a failure injected mid-run began to bite. */
+  firstErrorAt?: number;
 }
 
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -20,11 +22,15 @@ export class StatsCounter {
   private byRoute = new Map<string, number>();
   private firstRequestAt: number | undefined;
   private lastRequestAt: number | undefined;
+  private firstErrorAt: number | undefined;
 
   count(routeKey: string, isError: boolean): void {
     const now = Date.now();
     this.requests++;
-    if (isError) this.errors++;
+    if (isError) {
+      this.errors++;
+      this.firstErrorAt ??= now;
+    }
     this.byRoute.set(routeKey, (this.byRoute.get(routeKey) ?? 0) + 1);
     this.firstRequestAt ??= now;
     this.lastRequestAt = now;
@@ -38,6 +44,7 @@ export class StatsCounter {
     };
     if (this.firstRequestAt !== undefined) stats.firstRequestAt = this.firstRequestAt;
     if (this.lastRequestAt !== undefined) stats.lastRequestAt = this.lastRequestAt;
+    if (this.firstErrorAt !== undefined) stats.firstErrorAt = this.firstErrorAt;
     return stats;
   }
 
@@ -47,5 +54,6 @@ export class StatsCounter {
     this.byRoute = new Map();
     this.firstRequestAt = undefined;
     this.lastRequestAt = undefined;
+    this.firstErrorAt = undefined;
   }
 }

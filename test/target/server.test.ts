@@ -32,7 +32,8 @@ describe('target server', () => {
     expect(stats.requests).toBe(2000);
     expect(stats.errors).toBe(failures);
     expect(stats.byRoute).toEqual({ '/': 2000 });
-    expect(stats.firstRequestAt).toBeLessThanOrEqual(stats.lastRequestAt!);
+    expect(stats.firstRequestAt).toBeLessThanOrEqual(stats.firstErrorAt!);
+    expect(stats.firstErrorAt).toBeLessThanOrEqual(stats.lastRequestAt!);
   });
 
   it('gives the same error sequence for the same seed', async () => {
