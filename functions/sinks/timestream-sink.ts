@@ -34,7 +34,7 @@ export interface TimestreamSinkOptions {
 
 /** Rejection reasons that no resend can fix: count and drop those records. */
 const PERMANENT_REJECTION =
-  /duplicate|different|version|exceed|limit|invalid|type|schema|too (large|long|many)|retention|must|empty|not (allowed|supported)/i;
+  /duplicate|different|version|exceed|limit|invalid|type|schema|too (large|long|many)|retention|outside|must|empty|not (allowed|supported)/i;
 
 const RETRYABLE_ERRORS = new Set([
   'ThrottlingException',
