@@ -104,25 +104,25 @@ describe('target latency as measured', () => {
       const uniform = await measure('/u');
       const lognormal = await measure('/ln');
 
-      // Assess
+      // Assess: lower bounds are firm (never early); upper ones allow for a busy machine.
       const uServer = uniform.map((r) => r.serverMs);
       expect(Math.min(...uServer)).toBeGreaterThanOrEqual(20);
       expect(mean(uServer)).toBeGreaterThan(38);
-      expect(mean(uServer)).toBeLessThan(50);
+      expect(mean(uServer)).toBeLessThan(55);
       expect(mean(uniform.map((r) => r.clientMs))).toBeGreaterThanOrEqual(mean(uServer));
       const lnMedian = quantile(
         lognormal.map((r) => r.serverMs),
         0.5,
       );
       expect(lnMedian).toBeGreaterThan(27);
-      expect(lnMedian).toBeLessThan(38);
+      expect(lnMedian).toBeLessThan(42);
       const lnP90 = quantile(
         lognormal.map((r) => r.clientMs),
         0.9,
       );
       // Configured p90 = 30·e^(1.2816·0.4) ≈ 50 ms.
       expect(lnP90).toBeGreaterThan(42);
-      expect(lnP90).toBeLessThan(75);
+      expect(lnP90).toBeLessThan(90);
     } finally {
       await server.close();
     }

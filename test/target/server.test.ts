@@ -119,7 +119,7 @@ describe('target server', () => {
     expect(afterFirstPhase).toBe(503);
     expect(seen[0]).toBe(200);
     expect(flippedAt).toBeGreaterThanOrEqual(400);
-    expect(flippedAt).toBeLessThan(400 + 150);
+    expect(flippedAt).toBeLessThan(400 + 300);
   });
 
   it('applies patchRoute to the very next request, over phases too', async () => {
