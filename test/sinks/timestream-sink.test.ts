@@ -135,15 +135,13 @@ describe('TimestreamSink failure paths (aws-sdk-client-mock)', () => {
 
   it('gives up after maxAttempts and counts the loss', async () => {
     // Prepare
-    tsMock
-      .on(WriteRecordsCommand)
-      .rejects(
-        new ThrottlingException({
-          message: 'Rate exceeded',
-          Message: 'Rate exceeded',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    tsMock.on(WriteRecordsCommand).rejects(
+      new ThrottlingException({
+        message: 'Rate exceeded',
+        Message: 'Rate exceeded',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { sink, logs } = sinkWithFakeClock({ maxAttempts: 3 });
     // Act
     await sink.writeRollup('run-1', 't', rollupPoint(1_700_000_000_000, 2000, ['a']));
@@ -156,15 +154,13 @@ describe('TimestreamSink failure paths (aws-sdk-client-mock)', () => {
 
   it('drops and counts a batch the service refuses as a whole (ValidationException), without retrying', async () => {
     // Prepare
-    tsMock
-      .on(WriteRecordsCommand)
-      .rejects(
-        new ValidationException({
-          message: 'bad table',
-          Message: 'bad table',
-          $metadata: { httpStatusCode: 400 },
-        }),
-      );
+    tsMock.on(WriteRecordsCommand).rejects(
+      new ValidationException({
+        message: 'bad table',
+        Message: 'bad table',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
     const { sink } = sinkWithFakeClock();
     // Act
     await sink.writeEvent('run-1', 't', { at: 1_700_000_000_000, kind: 'abort', text: 'threshold crossed' });
