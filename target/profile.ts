@@ -123,9 +123,13 @@ export function parseProfile(input: unknown): Profile {
   return ProfileSchema.parse(input ?? {});
 }
 
+/** `base` with the patch's fields on top; a field given as `undefined` keeps the base value. */
 export function mergeRoute(base: Route, patch: RoutePatch): Route {
-  const merged: Route = { ...base, ...patch };
-  return merged;
+  return { ...base, ...definedFields(patch) };
+}
+
+export function definedFields(patch: RoutePatch): RoutePatch {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as RoutePatch;
 }
 
 /** The routes a profile starts with, before any phase or patch. */

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { handleAdmin } from './admin';
 import { sendJson } from './http-json';
-import { type Profile, RouteKeySchema, type RoutePatch, RoutePatchSchema } from './profile';
+import { definedFields, type Profile, RouteKeySchema, type RoutePatch, RoutePatchSchema } from './profile';
 import { type Random, seededRandom } from './random';
 import { type CompiledRoute, compileTimeline, type RouteTable, type RouteTimeline } from './route-table';
 import { StatsCounter, UNMATCHED_ROUTE } from './stats';
@@ -42,7 +42,7 @@ export class Target {
   patchRoute(path: string, patch: RoutePatch): void {
     const parsed = RoutePatchSchema.parse(patch);
     RouteKeySchema.parse(path);
-    this.patches.set(path, { ...this.patches.get(path), ...parsed });
+    this.patches.set(path, { ...this.patches.get(path), ...definedFields(parsed) });
     this.timeline = compileTimeline(this.currentProfile, this.patches);
   }
 

@@ -142,6 +142,9 @@ describe('target server', () => {
 
     // Assess
     expect([before, right, afterPhase, restored]).toEqual([200, 500, 500, 202]);
+    server.patchRoute('/api/*', { errorRate: undefined, status: undefined });
+    const afterEmptyPatch = (await timedGet(`${server.url}/api/x`)).status;
+    expect(afterEmptyPatch).toBe(202);
     expect(() => server!.patchRoute('/api/*', { errorRate: 2 })).toThrow('errorRate');
     expect(() => server!.patchRoute('bad key', {})).toThrow('route keys');
   });
