@@ -1,0 +1,258 @@
+import {
+  ArnFormat,
+  Aws,
+  type CfnElement,
+  CfnOutput,
+  Duration,
+  Stack,
+  type StackProps,
+  Validations,
+} from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import type { FleetConfig } from '../config/fleet-config-schema';
+import { fleetNames } from '../config/fleet-names';
+import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
+import { FleetFunction } from '../constructs/fleet-function';
+import { K6Layer } from '../constructs/k6-layer';
+import { MetricsTable } from '../constructs/metrics-table';
+import { RunSchedules } from '../constructs/run-schedules';
+import { RunStateMachine } from '../constructs/run-state-machine';
+import { RunStoreBucket } from '../constructs/run-store-bucket';
+import {
+  acknowledgeFleetFunctionFindings,
+  acknowledgeInvokeGrant,
+  acknowledgeRunStoreGrant,
+  nagRef,
+} from './nag-acknowledgements';
+
+export interface ControlStackProps extends StackProps {
+  readonly config: FleetConfig;
+  /** Folder holding bin/k6 for the config's architecture (the planner runs `k6 inspect`). */
+  readonly k6LayerDir: string;
+}
+
+/** Names of the stack outputs the CLI (`k6-fleet run --stack`) reads. */
+export const CONTROL_OUTPUTS = {
+  stateMachineArn: 'StateMachineArn',
+  bucketName: 'BucketName',
+  region: 'HomeRegion',
+} as const;
+
+/**
+ * The home region: run-store bucket, metrics table, the run state machine with its
+ * control Lambdas, the abort-on-stop rule and the schedules.
+ */
+export class ControlStack extends Stack {
+  readonly runStore: RunStoreBucket;
+  readonly metricsTable?: MetricsTable;
+  readonly runStateMachine: RunStateMachine;
+  readonly functions: {
+    readonly validate: FleetFunction;
+    readonly plan: FleetFunction;
+    readonly dispatch: FleetFunction;
+    readonly watch: FleetFunction;
+    readonly finalize: FleetFunction;
+    readonly abortOnStop: FleetFunction;
+  };
+  readonly schedules: RunSchedules;
+
+  constructor(scope: Construct, id: string, props: ControlStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const names = fleetNames(config, Aws.ACCOUNT_ID);
+    const architecture =
+      config.runner.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
+
+    this.runStore = new RunStoreBucket(this, 'RunStore', {
+      bucketName: names.bucket,
+      retentionDays: config.bucket.retentionDays,
+      intervalRetentionDays: config.bucket.intervalRetentionDays,
+      retainOnDelete: config.bucket.retainOnDelete,
+    });
+    const bucket = this.runStore.bucket;
+    if (config.timestream) {
+      this.metricsTable = new MetricsTable(this, 'Metrics', {
+        ...config.timestream,
+        retainOnDelete: config.bucket.retainOnDelete,
+      });
+    }
+
+    const storeEnv = { [HANDLER_ENV.bucket]: bucket.bucketName, [HANDLER_ENV.bucketRegion]: this.region };
+    const metricsEnv: Record<string, string> = this.metricsTable
+      ? {
+          [HANDLER_ENV.timestreamDatabase]: this.metricsTable.databaseName,
+          [HANDLER_ENV.timestreamTable]: this.metricsTable.tableName,
+          [HANDLER_ENV.timestreamRegion]: this.region,
+        }
+      : {};
+    const common = { architecture, logRetention };
+
+    const k6Layer = new K6Layer(this, 'K6Layer', { architecture, layerDir: props.k6LayerDir });
+    const validate = new FleetFunction(this, 'Validate', {
+      ...common,
+      handlerFile: 'validate-input.ts',
+      description: 'k6-fleet: checks a run input and applies the fleet defaults',
+      timeout: Duration.seconds(30),
+      environment: {
+        ...storeEnv,
+        [HANDLER_ENV.runnerRegions]: JSON.stringify(
+          config.runnerRegions.map((r) => ({ name: r.region, weight: r.weight })),
+        ),
+        [HANDLER_ENV.maxVusPerRunner]: String(config.maxVusPerRunner),
+      },
+    });
+    bucket.grantRead(validate, 'scripts/*');
+
+    const plan = new FleetFunction(this, 'Plan', {
+      ...common,
+      handlerFile: 'plan-run.ts',
+      description: 'k6-fleet: k6 inspect, split over regions and runners, write plan.json',
+      // k6 inspect compiles the script: give it a full vCPU's worth of memory.
+      memorySize: 1769,
+      timeout: Duration.minutes(2),
+      layers: [k6Layer],
+      environment: {
+        ...storeEnv,
+        [HANDLER_ENV.k6Path]: K6Layer.K6_PATH,
+        [HANDLER_ENV.runnerTimeoutSeconds]: String(config.runner.timeoutSeconds),
+      },
+    });
+    bucket.grantRead(plan, 'scripts/*');
+    bucket.grantReadWrite(plan, 'runs/*');
+
+    const dispatch = new FleetFunction(this, 'Dispatch', {
+      ...common,
+      handlerFile: 'dispatch-runners.ts',
+      description: 'k6-fleet: starts the runners in their regions',
+      timeout: Duration.minutes(5),
+      environment: { ...storeEnv, [HANDLER_ENV.runnerFunctionName]: names.runnerFunction },
+    });
+    bucket.grantReadWrite(dispatch, 'runs/*');
+    for (const r of config.runnerRegions) {
+      const runner = lambda.Function.fromFunctionArn(
+        this,
+        `Runner-${r.region}`,
+        this.formatArn({
+          service: 'lambda',
+          region: r.region,
+          resource: 'function',
+          resourceName: names.runnerFunction,
+          arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+        }),
+      );
+      runner.grantInvoke(dispatch);
+      acknowledgeInvokeGrant(
+        dispatch,
+        `arn:<AWS::Partition>:lambda:${r.region}:<AWS::AccountId>:function:${names.runnerFunction}`,
+        `the runner function in ${r.region}`,
+      );
+    }
+
+    const watch = new FleetFunction(this, 'Watch', {
+      ...common,
+      handlerFile: 'watch-run.ts',
+      description: 'k6-fleet: one controller tick (merge, thresholds, heartbeat, abort)',
+      memorySize: 1024,
+      timeout: Duration.minutes(1),
+      environment: { ...storeEnv, ...metricsEnv },
+    });
+    bucket.grantReadWrite(watch, 'runs/*');
+    this.metricsTable?.grantWrite(watch);
+
+    const finalize = new FleetFunction(this, 'Finalize', {
+      ...common,
+      handlerFile: 'finalize-run.ts',
+      description: 'k6-fleet: summary.json, report.html, history, Run Finished event',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      nodeModuleFiles: ['uplot/package.json', 'uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'],
+      environment: { ...storeEnv, ...metricsEnv, [HANDLER_ENV.eventBus]: 'default' },
+    });
+    bucket.grantReadWrite(finalize, 'runs/*');
+    bucket.grantReadWrite(finalize, 'history/*');
+    events.EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(finalize);
+
+    const abortOnStop = new FleetFunction(this, 'AbortOnStop', {
+      ...common,
+      handlerFile: 'abort-on-execution-stop.ts',
+      description: 'k6-fleet: writes abort.json when a run execution stops, fails or times out',
+      timeout: Duration.seconds(30),
+      environment: storeEnv,
+    });
+    bucket.grantReadWrite(abortOnStop, 'runs/*');
+
+    this.functions = { validate, plan, dispatch, watch, finalize, abortOnStop };
+
+    this.runStateMachine = new RunStateMachine(this, 'Run', {
+      stateMachineName: names.stateMachine,
+      validate,
+      plan,
+      dispatch,
+      watch,
+      finalize,
+      watchInterval: Duration.seconds(config.watchIntervalSeconds),
+      // Room for planning, the runners' whole life and finalizing; TIMED_OUT aborts runners.
+      timeout: Duration.seconds(config.runner.timeoutSeconds + 15 * 60),
+      logRetention,
+    });
+    const stateMachine = this.runStateMachine.stateMachine;
+    new AbortOnExecutionStop(this, 'AbortOnStopRule', { stateMachine, handler: abortOnStop });
+    this.schedules = new RunSchedules(this, 'Schedules', {
+      stateMachine,
+      schedules: config.schedules,
+      groupName: config.name,
+    });
+
+    new CfnOutput(this, CONTROL_OUTPUTS.stateMachineArn, { value: stateMachine.stateMachineArn });
+    new CfnOutput(this, CONTROL_OUTPUTS.bucketName, { value: bucket.bucketName });
+    new CfnOutput(this, CONTROL_OUTPUTS.region, { value: this.region });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /** cdk-nag findings of this stack, each acknowledged with its reason. */
+  private acknowledgeNagFindings(): void {
+    const f = this.functions;
+    for (const fn of Object.values(f)) acknowledgeFleetFunctionFindings(fn);
+    const bucketArn = nagRef(this.runStore.bucket.node.defaultChild as CfnElement);
+    acknowledgeRunStoreGrant(f.validate, bucketArn, ['scripts/'], 'read');
+    acknowledgeRunStoreGrant(f.plan, bucketArn, ['scripts/'], 'read');
+    acknowledgeRunStoreGrant(f.plan, bucketArn, ['runs/'], 'readWrite');
+    acknowledgeRunStoreGrant(f.dispatch, bucketArn, ['runs/'], 'readWrite');
+    acknowledgeRunStoreGrant(f.watch, bucketArn, ['runs/'], 'readWrite');
+    acknowledgeRunStoreGrant(f.finalize, bucketArn, ['runs/', 'history/'], 'readWrite');
+    acknowledgeRunStoreGrant(f.abortOnStop, bucketArn, ['runs/'], 'readWrite');
+    const sm = this.runStateMachine;
+    for (const fn of [f.validate, f.plan, f.dispatch, f.watch, f.finalize]) {
+      acknowledgeInvokeGrant(
+        sm,
+        nagRef(fn.node.defaultChild as CfnElement),
+        `the ${fn.node.id} task's function`,
+      );
+    }
+    Validations.of(sm).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'X-Ray tracing of the state machine: xray:PutTraceSegments and friends support no resource-level scoping.',
+    });
+    if (this.metricsTable) {
+      Validations.of(this.metricsTable).acknowledge(
+        {
+          id: 'AwsSolutions-TS3',
+          reason:
+            'Metrics are load-test measurements, not customer data; the AWS-owned key avoids cross-region KMS grants for the runners that write them.',
+        },
+        {
+          id: 'CloudFormation-Validate::W3697',
+          reason:
+            'Timestream LiveAnalytics is in maintenance mode; the config opted into it (accounts that already use it). Omit "timestream" from the config to create none.',
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { IConstruct } from 'constructs';
+
+/**
+ * cdk-nag (AwsSolutions) acknowledgements, each with its reason. cdk-nag v3 names every
+ * IAM wildcard finding separately (`AwsSolutions-IAM5[Resource::…]`), so these helpers
+ * build the exact finding ids from the same inputs the grants used.
+ */
+
+/** How cdk-nag prints `Fn::GetAtt [logicalId, attr]` inside a finding id. */
+export function nagRef(element: CfnElement, attr = 'Arn'): string {
+  return `<${Stack.of(element).getLogicalId(element)}.${attr}>`;
+}
+
+/** Findings every k6-fleet Lambda has. */
+export function acknowledgeFleetFunctionFindings(fn: lambda.Function): void {
+  Validations.of(fn).acknowledge(
+    {
+      id: 'AwsSolutions-L1',
+      reason:
+        'Node.js 22 is the runtime the project pins (package.json engines) and tests on; the local fleet and the Lambdas run the same code on it.',
+    },
+    {
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'The AWS managed basic execution role only allows writing the function its own CloudWatch logs; a copy would add nothing.',
+    },
+    {
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and timestream:DescribeEndpoints support no resource-level scoping; "*" is the only valid resource.',
+    },
+  );
+}
+
+const S3_READ_ACTIONS = ['s3:GetObject*', 's3:GetBucket*', 's3:List*'];
+const S3_WRITE_ACTIONS = ['s3:DeleteObject*', 's3:Abort*'];
+
+/**
+ * Findings of `bucket.grantRead/grantReadWrite(fn, '<prefix>*')`: the wildcards are the
+ * grant's own action groups, and the resource is one key prefix of the run store.
+ * `bucketArn` is how cdk-nag prints the bucket ARN (nagRef(...) or a literal ARN).
+ */
+export function acknowledgeRunStoreGrant(
+  scope: IConstruct,
+  bucketArn: string,
+  prefixes: readonly string[],
+  access: 'read' | 'readWrite',
+): void {
+  const actions = access === 'read' ? S3_READ_ACTIONS : [...S3_READ_ACTIONS, ...S3_WRITE_ACTIONS];
+  Validations.of(scope).acknowledge(
+    ...actions.map((a) => ({
+      id: `AwsSolutions-IAM5[Action::${a}]`,
+      reason: `${a} comes from the S3 ${access} grant (aws-cdk-lib action group), limited to the run-store prefixes ${prefixes.join(', ')}.`,
+    })),
+    ...prefixes.map((p) => ({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${p}*]`,
+      reason: `Run-store objects are created per run under ${p}<runId>/…; their keys are not known at deploy time, only the prefix.`,
+    })),
+  );
+}
+
+/** `fn.grantInvoke` also allows the function's versions and aliases (`<arn>:*`). */
+export function acknowledgeInvokeGrant(scope: IConstruct, functionArn: string, what: string): void {
+  Validations.of(scope).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::${functionArn}:*]`,
+    reason: `grantInvoke covers ${what} and its versions/aliases (":*"), so a published version stays invocable.`,
+  });
+}

@@ -1,0 +1,62 @@
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { FleetConfig } from '../config/fleet-config-schema';
+import { fleetNames } from '../config/fleet-names';
+import { timestreamTableArn } from '../constructs/metrics-table';
+import { RunnerFunction } from '../constructs/runner-function';
+import { acknowledgeFleetFunctionFindings, acknowledgeRunStoreGrant } from './nag-acknowledgements';
+
+export interface RunnerStackProps extends StackProps {
+  readonly config: FleetConfig;
+  /** The runner region this stack serves (must be one of config.runnerRegions). */
+  readonly runnerRegion: string;
+  /** Folder holding bin/k6 for the config's architecture. */
+  readonly k6LayerDir: string;
+}
+
+/**
+ * One runner region: the runner Lambda and its k6 layer. It finds the home bucket and
+ * metrics table by their derived names, so it has no CloudFormation link to the control
+ * stack (no cross-region exports, no SSM parameters, deploys in any order).
+ */
+export class RunnerStack extends Stack {
+  readonly runner: RunnerFunction;
+
+  constructor(scope: Construct, id: string, props: RunnerStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const regionConfig = config.runnerRegions.find((r) => r.region === props.runnerRegion);
+    if (!regionConfig) {
+      throw new Error(`RunnerStack: ${props.runnerRegion} is not one of the config's runnerRegions`);
+    }
+    const names = fleetNames(config, Aws.ACCOUNT_ID);
+    const ts = config.timestream;
+    this.runner = new RunnerFunction(this, 'Runner', {
+      functionName: names.runnerFunction,
+      architecture:
+        config.runner.architecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64,
+      memorySize: config.runner.memoryMb,
+      timeout: Duration.seconds(config.runner.timeoutSeconds),
+      k6LayerDir: props.k6LayerDir,
+      bucketName: names.bucket,
+      bucketRegion: config.homeRegion,
+      timestream: ts
+        ? {
+            tableArn: timestreamTableArn(this, config.homeRegion, ts.databaseName, ts.tableName),
+            databaseName: ts.databaseName,
+            tableName: ts.tableName,
+            region: config.homeRegion,
+          }
+        : undefined,
+      vpc: regionConfig.vpc,
+      logRetention: config.logRetentionDays as logs.RetentionDays,
+    });
+    acknowledgeFleetFunctionFindings(this.runner.fn);
+    // How cdk-nag prints the home bucket's ARN (built from its derived name).
+    const nagBucketArn = `arn:<AWS::Partition>:s3:::${fleetNames(config, '<AWS::AccountId>').bucket}`;
+    acknowledgeRunStoreGrant(this.runner.fn, nagBucketArn, ['runs/'], 'readWrite');
+    new CfnOutput(this, 'RunnerFunctionName', { value: this.runner.fn.functionName });
+  }
+}
