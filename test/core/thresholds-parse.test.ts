@@ -164,12 +164,25 @@ describe('parseGoFloat', () => {
     expect(parseGoFloat(text)).toBe(value);
   });
 
-  it.each(['', '.', '_1', '1_', '1_.5', '1._5', '1e', '1e+', '0b1', '0o1', '0x10', '+nan', '1e400', ' 1', 'one'])(
-    'rejects %j',
-    (text) => {
-      expect(parseGoFloat(text)).toBeNull();
-    },
-  );
+  it.each([
+    '',
+    '.',
+    '_1',
+    '1_',
+    '1_.5',
+    '1._5',
+    '1e',
+    '1e+',
+    '0b1',
+    '0o1',
+    '0x10',
+    '+nan',
+    '1e400',
+    ' 1',
+    'one',
+  ])('rejects %j', (text) => {
+    expect(parseGoFloat(text)).toBeNull();
+  });
 });
 
 describe('parseK6Duration', () => {
