@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import type { IntervalRecord, RollupPoint, ThresholdState } from '../contracts';
+import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../contracts';
 import {
   type BatchResult,
   type BatchTransport,
@@ -11,7 +11,14 @@ import {
 } from './delivery-queue';
 import { groupLines } from './line-protocol';
 import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
-import { eventPoints, intervalPoints, type PointGroup, rollupPoints, thresholdPoints } from './sink-points';
+import {
+  eventPoints,
+  intervalPoints,
+  type PointGroup,
+  rollupPoints,
+  runSummaryPoints,
+  thresholdPoints,
+} from './sink-points';
 
 const gzip = promisify(gzipCb);
 
@@ -151,6 +158,10 @@ export class InfluxDbSink implements MetricsSink {
     states: ThresholdState[],
   ): Promise<void> {
     if (states.length > 0) this.enqueue(thresholdPoints(runId, testName, at, states));
+  }
+
+  async writeSummary(summary: Summary): Promise<void> {
+    this.enqueue(runSummaryPoints(summary));
   }
 
   flush(): Promise<void> {

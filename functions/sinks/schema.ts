@@ -1,3 +1,5 @@
+import { KEPT_TAGS } from '../contracts';
+
 /**
  * THE metrics schema, defined once: the Timestream table's measure names, dimensions and
  * multi-measure fields, which are also the InfluxDB measurements, tags and fields.
@@ -18,6 +20,8 @@ export const MEASURE = {
   event: 'k6_event',
   /** Each threshold's state after a watcher tick (scope=global). */
   threshold: 'k6_threshold',
+  /** One point per finished run, from its summary (history and comparison across runs). */
+  run: 'k6_run',
 } as const;
 export type MeasureName = (typeof MEASURE)[keyof typeof MEASURE];
 export const MEASURE_NAMES: readonly MeasureName[] = Object.values(MEASURE);
@@ -39,12 +43,16 @@ export const DIM = {
   kind: 'kind',
   /** Threshold expression, e.g. `p(95)<500` (k6_threshold). */
   expr: 'expr',
+  /** passed | thresholds-failed | aborted | failed (k6_run). */
+  verdict: 'verdict',
 } as const;
 export type DimName = (typeof DIM)[keyof typeof DIM];
 
 /** Series tags become dimensions named `tag_<k6 tag>` so they never collide with DIM names. */
 export const TAG_DIM_PREFIX = 'tag_';
 export const tagDim = (tag: string): string => `${TAG_DIM_PREFIX}${tag}`;
+/** The tag dimensions dashboards may name: the tags every series keeps. */
+export const KEPT_TAG_DIMS: readonly string[] = KEPT_TAGS.map(tagDim);
 
 export const SCOPE = { runner: 'runner', region: 'region', global: 'global' } as const;
 export type Scope = (typeof SCOPE)[keyof typeof SCOPE];
@@ -110,6 +118,26 @@ export const FIELDS = {
     value: 'DOUBLE',
     abort_on_fail: 'DOUBLE',
   },
+  [MEASURE.run]: {
+    duration_ms: 'DOUBLE',
+    requests: 'DOUBLE',
+    rps: 'DOUBLE',
+    iterations: 'DOUBLE',
+    error_rate: 'DOUBLE',
+    checks_rate: 'DOUBLE',
+    /** http_req_duration over the whole run, from the merged histogram (the summary's values). */
+    avg: 'DOUBLE',
+    p50: 'DOUBLE',
+    p90: 'DOUBLE',
+    p95: 'DOUBLE',
+    p99: 'DOUBLE',
+    max: 'DOUBLE',
+    vus_max: 'DOUBLE',
+    data_sent: 'DOUBLE',
+    data_received: 'DOUBLE',
+    start_skew_ms: 'DOUBLE',
+    exit_code: 'DOUBLE',
+  },
 } as const satisfies Record<MeasureName, Record<string, FieldType>>;
 
 export type FieldName<M extends MeasureName> = keyof (typeof FIELDS)[M] & string;
@@ -121,6 +149,7 @@ export const DIMS = {
   [MEASURE.process]: [DIM.runId, DIM.testName, DIM.region, DIM.runner, DIM.scope],
   [MEASURE.event]: [DIM.runId, DIM.testName, DIM.region, DIM.kind],
   [MEASURE.threshold]: [DIM.runId, DIM.testName, DIM.scope, DIM.metric, DIM.expr],
+  [MEASURE.run]: [DIM.runId, DIM.testName, DIM.scope, DIM.verdict],
 } as const satisfies Record<MeasureName, readonly DimName[]>;
 
 export const EVENT_KINDS = ['abort', 'anomaly', 'threshold', 'start', 'end'] as const;

@@ -4,6 +4,7 @@ import type {
   LiveStats,
   RollupPoint,
   Series,
+  Summary,
   ThresholdState,
 } from '../contracts';
 import {
@@ -208,6 +209,43 @@ export function thresholdPoints(
         fields,
       };
     }),
+  };
+}
+
+/** One point per finished run: whole-run numbers from the summary (k6's own stat names). */
+export function runSummaryPoints(summary: Summary): PointGroup {
+  const m = summary.metrics;
+  const v = (metric: string, stat: string): number | undefined => m[metric]?.values[stat];
+  const fields: Record<string, FieldValue> = {};
+  const durationMs = summary.state.testRunDurationMs;
+  putNumber(fields, 'duration_ms', durationMs);
+  putNumber(fields, 'requests', v('http_reqs', 'count'));
+  putNumber(fields, 'rps', v('http_reqs', 'rate'));
+  putNumber(fields, 'iterations', v('iterations', 'count'));
+  putNumber(fields, 'error_rate', v('http_req_failed', 'rate'));
+  putNumber(fields, 'checks_rate', v('checks', 'rate'));
+  putNumber(fields, 'avg', v('http_req_duration', 'avg'));
+  putNumber(fields, 'p50', v('http_req_duration', 'med') ?? v('http_req_duration', 'p(50)'));
+  putNumber(fields, 'p90', v('http_req_duration', 'p(90)'));
+  putNumber(fields, 'p95', v('http_req_duration', 'p(95)'));
+  putNumber(fields, 'p99', v('http_req_duration', 'p(99)'));
+  putNumber(fields, 'max', v('http_req_duration', 'max'));
+  putNumber(fields, 'vus_max', v('vus_max', 'value') ?? v('vus_max', 'max'));
+  putNumber(fields, 'data_sent', v('data_sent', 'count'));
+  putNumber(fields, 'data_received', v('data_received', 'count'));
+  putNumber(fields, 'start_skew_ms', summary.fleet.startSkewMs);
+  putNumber(fields, 'exit_code', summary.fleet.exitCode);
+  return {
+    common: { [DIM.runId]: summary.runId, [DIM.testName]: summary.testName },
+    points: [
+      {
+        measure: MEASURE.run,
+        // Runs are placed at their start, so history lines up with when each test ran.
+        time: summary.fleet.startAt ?? summary.fleet.endAt - durationMs,
+        dims: { [DIM.scope]: SCOPE.global, [DIM.verdict]: summary.fleet.verdict },
+        fields,
+      },
+    ],
   };
 }
 

@@ -4,7 +4,7 @@ import {
   type TimestreamWriteClientConfig,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import type { IntervalRecord, RollupPoint, ThresholdState } from '../contracts';
+import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../contracts';
 import {
   type BatchResult,
   type BatchTransport,
@@ -15,7 +15,14 @@ import {
 } from './delivery-queue';
 import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
 import { TIMESTREAM_LIMITS } from './schema';
-import { eventPoints, intervalPoints, type PointGroup, rollupPoints, thresholdPoints } from './sink-points';
+import {
+  eventPoints,
+  intervalPoints,
+  type PointGroup,
+  rollupPoints,
+  runSummaryPoints,
+  thresholdPoints,
+} from './sink-points';
 import { encodeGroup, recordBytes } from './timestream-records';
 
 export interface TimestreamSinkOptions {
@@ -147,6 +154,10 @@ export class TimestreamSink implements MetricsSink {
     states: ThresholdState[],
   ): Promise<void> {
     if (states.length > 0) this.enqueue(thresholdPoints(runId, testName, at, states));
+  }
+
+  async writeSummary(summary: Summary): Promise<void> {
+    this.enqueue(runSummaryPoints(summary));
   }
 
   flush(): Promise<void> {
