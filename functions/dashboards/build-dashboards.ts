@@ -17,7 +17,14 @@ export type DashboardName = 'live' | 'compare' | 'history';
 /** Every dashboard for one data source, as Grafana JSON models (functions stripped). */
 export function buildDashboards(flavor: Flavor): Record<DashboardName, Dashboard> {
   const d = DIALECTS[flavor];
-  const plain = (b: { build(): Dashboard }): Dashboard => JSON.parse(JSON.stringify(b.build())) as Dashboard;
+  const plain = (b: { build(): Dashboard }): Dashboard => {
+    const dash = JSON.parse(JSON.stringify(b.build())) as Dashboard;
+    // Grafana wants unique panel ids (links and "view panel" use them); the builders leave them unset.
+    dash.panels?.forEach((p, i) => {
+      p.id = i + 1;
+    });
+    return dash;
+  };
   return {
     live: plain(liveDashboard(d)),
     compare: plain(compareDashboard(d)),

@@ -1,4 +1,11 @@
-import type { ExpHistogram, IntervalRecord, LiveStats, RollupPoint, Series } from '../../functions/contracts';
+import type {
+  ExpHistogram,
+  IntervalRecord,
+  LiveStats,
+  RollupPoint,
+  Series,
+  Summary,
+} from '../../functions/contracts';
 import { emptyHistogram, observe } from '../../functions/core/histogram/exp-histogram';
 
 /** A deterministic pseudo-random stream (so fixtures are reproducible). */
@@ -119,5 +126,47 @@ export function rollupPoint(t: number, elapsedMs: number, regions: string[]): Ro
     elapsedMs,
     global: liveStats(100 * regions.length),
     regions: Object.fromEntries(regions.map((r) => [r, liveStats(100)])),
+  };
+}
+
+/** A finished run's summary, as the finalizer writes it (only what the sinks read is filled in). */
+export function summaryFixture(runId: string, testName: string, startAt: number, p95: number): Summary {
+  const durationMs = 60_000;
+  return {
+    v: 1,
+    runId,
+    testName,
+    state: { testRunDurationMs: durationMs },
+    options: { summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)'] },
+    metrics: {
+      http_reqs: { type: 'counter', contains: 'default', values: { count: 12_000, rate: 200 } },
+      iterations: { type: 'counter', contains: 'default', values: { count: 12_000, rate: 200 } },
+      http_req_failed: {
+        type: 'rate',
+        contains: 'default',
+        values: { rate: 0.004, passes: 48, fails: 11_952 },
+      },
+      checks: { type: 'rate', contains: 'default', values: { rate: 0.996, passes: 11_952, fails: 48 } },
+      http_req_duration: {
+        type: 'trend',
+        contains: 'time',
+        values: { avg: 22, min: 3, med: 20, max: 180, 'p(90)': 35, 'p(95)': p95, 'p(99)': 70 },
+      },
+      vus_max: { type: 'gauge', contains: 'default', values: { value: 20, min: 20, max: 20 } },
+      data_sent: { type: 'counter', contains: 'data', values: { count: 1_440_000, rate: 24_000 } },
+      data_received: { type: 'counter', contains: 'data', values: { count: 10_800_000, rate: 180_000 } },
+    },
+    checks: [{ name: 'status is 200', passes: 11_952, fails: 48 }],
+    fleet: {
+      verdict: 'passed',
+      exitCode: 0,
+      startAt,
+      endAt: startAt + durationMs,
+      regions: [{ name: 'eu-west-1', weight: 100, runners: 2, requests: 12_000 }],
+      runners: [],
+      startSkewMs: 12,
+      anomalies: [],
+      failedThresholds: [],
+    },
   };
 }
