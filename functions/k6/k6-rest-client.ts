@@ -26,6 +26,17 @@ export interface K6StatusAttributes {
 
 export class K6RestError extends Error {}
 
+/** k6 answers errors as JSON:API `{errors:[{title, detail}]}`; keep the human part. */
+function errorDetail(body: string): string {
+  try {
+    const e = (JSON.parse(body) as { errors?: { title?: string; detail?: string }[] }).errors?.[0];
+    if (e) return `${e.title ?? ''}${e.detail ? `: ${e.detail.trim()}` : ''}`.slice(0, 1000);
+  } catch {
+    // not JSON
+  }
+  return body.slice(0, 500);
+}
+
 export class K6RestClient {
   constructor(
     readonly address: string,
@@ -40,7 +51,7 @@ export class K6RestClient {
       signal: AbortSignal.timeout(timeoutMs),
     });
     const text = await res.text();
-    if (!res.ok) throw new K6RestError(`k6 ${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+    if (!res.ok) throw new K6RestError(`k6 ${method} ${path} answered ${res.status}: ${errorDetail(text)}`);
     return text ? JSON.parse(text) : undefined;
   }
 

@@ -36,6 +36,19 @@ export interface LocalFleetResult extends FinalizeResult {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits for p, at most ms (the timer is cleared so it never holds the process open). */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * A whole fleet on this machine: the same planner, runner, watcher and finalizer as in
  * AWS, with runners as child processes and the run store in a folder.
@@ -82,7 +95,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
       await sleep(o.tickMs ?? 1000);
     }
     // Every runner has reported (or was given up on): reap the processes.
-    await Promise.race([Promise.all(runners.map((r) => r.exited)), sleep(20_000)]);
+    await withTimeout(Promise.all(runners.map((r) => r.exited)), 20_000);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
     for (const r of runners) r.killGroup('SIGKILL');

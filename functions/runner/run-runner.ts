@@ -310,7 +310,8 @@ class RunnerSession {
     const stopped = this.stopReason;
     return this.result({
       outcome: stopped ? (stopped.kind === 'abort' ? 'aborted' : 'self-stopped') : 'failed',
-      k6ExitCode: this.k6?.exitCode() ?? failure.k6ExitCode,
+      // The failure's own code (107 for setup(), k6's code when k6 died), not the SIGINT we sent.
+      k6ExitCode: failure.k6ExitCode,
       reason: failure.message,
       stderrTail: this.k6?.stderrTail() || undefined,
     });
