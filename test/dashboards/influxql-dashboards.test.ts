@@ -55,7 +55,7 @@ function interpolate(text: string): string {
   return text
     .replaceAll('$timeFilter', `time >= ${T0 - 10_000}ms AND time <= ${T0 + 300_000}ms`)
     .replaceAll('$__interval', '2s')
-    .replaceAll('${region:regex}', '(eu\\-west\\-1|us\\-east\\-1)')
+    .replaceAll(`$\{region:regex}`, '(eu\\-west\\-1|us\\-east\\-1)')
     .replaceAll('$runId', 'run-1')
     .replaceAll('$runA', 'run-1')
     .replaceAll('$runB', 'run-2')
