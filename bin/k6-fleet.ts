@@ -1,6 +1,11 @@
 import { Command, Option } from 'commander';
+import {
+  parseKeyValue,
+  parsePositiveInt,
+  parsePositiveNumber,
+  parseRegion,
+} from '../functions/cli/parse-flags';
 import { runCommand } from '../functions/cli/run-command';
-import { parseKeyValue, parsePositiveInt, parsePositiveNumber, parseRegion } from '../functions/cli/parse-flags';
 
 const program = new Command()
   .name('k6-fleet')
@@ -13,17 +18,35 @@ program
   .command('run')
   .description('plan, run and judge a k6 script as one fleet run (local mode unless --stack is given)')
   .argument('<script>', 'k6 script (.js)')
-  .option('--region <name=weight>', 'a region and its share in percent, repeatable; weights sum to 100', parseRegion)
-  .addOption(
-    new Option('--runners-per-region <n>', 'runners in each region').argParser(parsePositiveInt).conflicts('maxVusPerRunner'),
+  .option(
+    '--region <name=weight>',
+    'a region and its share in percent, repeatable; weights sum to 100',
+    parseRegion,
   )
-  .option('--max-vus-per-runner <n>', 'cap on VUs per runner; adds runners as needed (default 900)', parsePositiveInt)
+  .addOption(
+    new Option('--runners-per-region <n>', 'runners in each region')
+      .argParser(parsePositiveInt)
+      .conflicts('maxVusPerRunner'),
+  )
+  .option(
+    '--max-vus-per-runner <n>',
+    'cap on VUs per runner; adds runners as needed (default 900)',
+    parsePositiveInt,
+  )
   .option('-e, --env <key=value>', 'script env var (__ENV), repeatable; never stored', parseKeyValue)
   .option('--tag <key=value>', 'tag on every metric, repeatable', parseKeyValue)
   .option('--test-name <name>', 'groups runs for history (default: script file name)')
   .option('--interval <seconds>', 'interval record period (default 2)', parsePositiveNumber)
-  .option('--heartbeat-timeout <seconds>', 'runners stop themselves when the controller is silent this long (default 30)', parsePositiveNumber)
-  .option('--k6-out <uri>', 'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable', (v: string, p: string[] = []) => [...p, v])
+  .option(
+    '--heartbeat-timeout <seconds>',
+    'runners stop themselves when the controller is silent this long (default 30)',
+    parsePositiveNumber,
+  )
+  .option(
+    '--k6-out <uri>',
+    'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable',
+    (v: string, p: string[] = []) => [...p, v],
+  )
   .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')

@@ -79,7 +79,11 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
       },
       onStatus: (status, plan) => {
         if (flags.quiet) return;
-        const view = renderLiveView(status, plan.regions.map((r) => r.name), tty);
+        const view = renderLiveView(
+          status,
+          plan.regions.map((r) => r.name),
+          tty,
+        );
         if (tty) {
           err.write(`${drawnLines ? `\x1b[${drawnLines}A\x1b[J` : ''}${view}\n`);
           drawnLines = view.split('\n').length;

@@ -2,7 +2,16 @@ import { z } from 'zod';
 
 /** Why a run is being stopped early, and by whom. */
 export const AbortInfoSchema = z.object({
-  source: z.enum(['threshold', 'cli', 'console', 'runner-failure', 'interrupt', 'anomaly', 'deadline', 'dispatch']),
+  source: z.enum([
+    'threshold',
+    'cli',
+    'console',
+    'runner-failure',
+    'interrupt',
+    'anomaly',
+    'deadline',
+    'dispatch',
+  ]),
   reason: z.string(),
   at: z.number(),
   /** For source=threshold: which one crossed. */

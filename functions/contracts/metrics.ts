@@ -42,7 +42,12 @@ const seriesBase = {
 export const SeriesSchema = z.discriminatedUnion('type', [
   z.object({ ...seriesBase, type: z.literal('counter'), value: z.number() }),
   z.object({ ...seriesBase, type: z.literal('gauge'), value: z.number(), min: z.number(), max: z.number() }),
-  z.object({ ...seriesBase, type: z.literal('rate'), nonzero: z.number().nonnegative(), total: z.number().nonnegative() }),
+  z.object({
+    ...seriesBase,
+    type: z.literal('rate'),
+    nonzero: z.number().nonnegative(),
+    total: z.number().nonnegative(),
+  }),
   z.object({ ...seriesBase, type: z.literal('trend'), hist: ExpHistogramSchema }),
 ]);
 export type Series = z.infer<typeof SeriesSchema>;

@@ -4,7 +4,10 @@ import { z } from 'zod';
 export const RegionWeightSchema = z.object({
   name: z
     .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'region names use lower-case letters, digits and dashes, e.g. "eu-west-1"'),
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,62}$/,
+      'region names use lower-case letters, digits and dashes, e.g. "eu-west-1"',
+    ),
   weight: z.number().positive('region weights must be positive'),
 });
 export type RegionWeight = z.infer<typeof RegionWeightSchema>;

@@ -47,13 +47,17 @@ export const SummarySchema = z.object({
     abort: AbortInfoSchema.optional(),
     startAt: z.number().nullable(),
     endAt: z.number(),
-    regions: z.array(z.object({ name: z.string(), weight: z.number(), runners: z.number(), requests: z.number() })),
+    regions: z.array(
+      z.object({ name: z.string(), weight: z.number(), runners: z.number(), requests: z.number() }),
+    ),
     runners: z.array(SummaryRunnerSchema),
     /** max |actual resume − barrier| over runners. */
     startSkewMs: z.number().nullable(),
     anomalies: z.array(AnomalySchema),
     /** Failed thresholds, in the order they first failed. */
-    failedThresholds: z.array(z.object({ metric: z.string(), expr: z.string(), failedAt: z.number().optional() })),
+    failedThresholds: z.array(
+      z.object({ metric: z.string(), expr: z.string(), failedAt: z.number().optional() }),
+    ),
     /** Metrics-sink delivery (issue: sinks): written / dropped counts per sink. */
     sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).optional(),
   }),

@@ -1,4 +1,4 @@
-import { type RollupPoint, RollupPointSchema, type Summary, historyKey, runKeys } from '../contracts';
+import { historyKey, type RollupPoint, RollupPointSchema, runKeys, type Summary } from '../contracts';
 import { MetricTable } from '../core/metrics/metric-table';
 import { statValue } from '../core/metrics/summary-values';
 import { renderReportHtml } from '../core/report/report-html';

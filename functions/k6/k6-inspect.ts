@@ -43,13 +43,21 @@ export async function inspectScript(
       maxVUs: Number(o.maxVUs ?? 0),
       totalDuration: String(o.totalDuration ?? '0s'),
       thresholds: o.thresholds ?? {},
-      summaryTrendStats: (o.summaryTrendStats as string[] | null) ?? ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'],
+      summaryTrendStats: (o.summaryTrendStats as string[] | null) ?? [
+        'avg',
+        'min',
+        'med',
+        'max',
+        'p(90)',
+        'p(95)',
+      ],
       setupTimeout: (o.setupTimeout as string | null) ?? null,
       teardownTimeout: (o.teardownTimeout as string | null) ?? null,
     };
   } catch (e) {
     const err = e as { code?: number | string; stderr?: string; message: string };
-    if (typeof err.code !== 'number') throw new K6InspectError(`could not run k6 (${k6Path}): ${err.message}`, 255);
+    if (typeof err.code !== 'number')
+      throw new K6InspectError(`could not run k6 (${k6Path}): ${err.message}`, 255);
     throw new K6InspectError(k6ErrorText(err.stderr ?? err.message), err.code);
   }
 }

@@ -43,7 +43,12 @@ export class K6RestClient {
     private readonly timeoutMs = 5_000,
   ) {}
 
-  private async call(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<unknown> {
+  private async call(
+    method: string,
+    path: string,
+    body?: unknown,
+    timeoutMs = this.timeoutMs,
+  ): Promise<unknown> {
     const res = await fetch(`http://${this.address}${path}`, {
       method,
       headers: body === undefined ? undefined : { 'content-type': 'application/json' },

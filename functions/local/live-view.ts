@@ -2,7 +2,8 @@ import pc from 'picocolors';
 import type { LiveStats, RunStatus } from '../contracts';
 
 const num = (v: number | null, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
-const ms = (v: number | null) => (v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)}s` : `${v.toFixed(1)}ms`);
+const ms = (v: number | null) =>
+  v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)}s` : `${v.toFixed(1)}ms`;
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(2)}%`);
 
 function bar(fraction: number, width: number): string {
@@ -34,7 +35,11 @@ export function renderLiveView(status: RunStatus, regions: string[], color: bool
     acc[r.state] = (acc[r.state] ?? 0) + 1;
     return acc;
   }, {});
-  lines.push(`  runners: ${Object.entries(states).map(([s, n]) => `${n} ${s}`).join(', ')}`);
+  lines.push(
+    `  runners: ${Object.entries(states)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ')}`,
+  );
   const failing = status.thresholds.filter((t) => !t.ok);
   if (status.thresholds.length) {
     lines.push(

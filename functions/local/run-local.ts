@@ -55,7 +55,12 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined>
  */
 export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetResult> {
   const store = new LocalRunStore(o.storeRoot);
-  const plan = await planRun(o.input, { store, k6Path: o.k6Path, scriptText: o.scriptText, runnerLimitMs: null });
+  const plan = await planRun(o.input, {
+    store,
+    k6Path: o.k6Path,
+    scriptText: o.scriptText,
+    runnerLimitMs: null,
+  });
   const keys = runKeys(plan.runId);
   const workRoot = join(o.storeRoot, 'work', plan.runId);
   await mkdir(workRoot, { recursive: true });
@@ -78,7 +83,8 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
     p.exited.then(async (exit) => {
       p.killGroup('SIGKILL');
       const existing = await store.get(keys.result(assignment.runnerId));
-      if (!existing) await putJson(store, keys.result(assignment.runnerId), p.deathResult(exit, assignment.region));
+      if (!existing)
+        await putJson(store, keys.result(assignment.runnerId), p.deathResult(exit, assignment.region));
     });
   });
   o.onPlan?.(plan, runners);

@@ -10,7 +10,7 @@ import { parseK6Duration } from '../core/thresholds/duration';
 import { KNOWN_METRIC_TYPES } from '../core/thresholds/metric-types';
 import { normalizeThresholds } from '../core/thresholds/normalize';
 import { validateThresholds } from '../core/thresholds/validate';
-import { K6InspectError, inspectScript } from '../k6/k6-inspect';
+import { inspectScript, K6InspectError } from '../k6/k6-inspect';
 import { putJson, type RunStore } from '../store/run-store';
 
 export interface PlanRunDeps {
@@ -31,7 +31,9 @@ export function newRunId(now: number): string {
 
 /** Formats zod issues as "field: message" lines a user can act on. */
 export function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
-  return issues.map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`).join('; ');
+  return issues
+    .map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`)
+    .join('; ');
 }
 
 /**
@@ -41,12 +43,14 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string }[
  */
 export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Plan> {
   const parsed = RunInputSchema.safeParse(rawInput);
-  if (!parsed.success) throw new InvalidInputError(`invalid run input: ${describeIssues(parsed.error.issues)}`);
+  if (!parsed.success)
+    throw new InvalidInputError(`invalid run input: ${describeIssues(parsed.error.issues)}`);
   const input: RunInput = parsed.data;
   const now = (deps.now ?? Date.now)();
   const runId = input.runId ?? newRunId(now);
   const keys = runKeys(runId);
-  if (await deps.store.get(keys.plan)) throw new InvalidInputError(`run ${runId} already exists: pick another runId`);
+  if (await deps.store.get(keys.plan))
+    throw new InvalidInputError(`run ${runId} already exists: pick another runId`);
 
   const dir = await mkdtemp(join(tmpdir(), 'k6-fleet-plan-'));
   try {
@@ -83,7 +87,10 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
     );
     await deps.store.put(keys.script, deps.scriptText, 'application/javascript');
     // The input as given, minus env values: they may be secrets and go to runners only.
-    await putJson(deps.store, keys.input, { ...input, env: Object.fromEntries(plan.envKeys.map((k) => [k, '***'])) });
+    await putJson(deps.store, keys.input, {
+      ...input,
+      env: Object.fromEntries(plan.envKeys.map((k) => [k, '***'])),
+    });
     await putJson(deps.store, keys.plan, plan);
     return plan;
   } finally {

@@ -1,4 +1,11 @@
-import { type AbortInfo, AbortInfoSchema, type Control, ControlSchema, type Plan, runKeys } from '../contracts';
+import {
+  type AbortInfo,
+  AbortInfoSchema,
+  type Control,
+  ControlSchema,
+  type Plan,
+  runKeys,
+} from '../contracts';
 import { getJson, type RunStore } from '../store/run-store';
 
 /** Why a runner must stop now, or undefined to carry on. */
@@ -51,7 +58,10 @@ export class ControlPoller {
     }
     const startAt = this.startAt;
     if (startAt !== undefined && now > startAt + this.plan.timing.maxRunMs) {
-      return { kind: 'deadline', reason: `past the plan's deadline (${this.plan.timing.maxRunMs / 1000} s after start)` };
+      return {
+        kind: 'deadline',
+        reason: `past the plan's deadline (${this.plan.timing.maxRunMs / 1000} s after start)`,
+      };
     }
     if (startAt === undefined && now > this.plan.createdAt + this.plan.timing.readyTimeoutMs + timeout) {
       return { kind: 'deadline', reason: 'no start barrier was set in time' };

@@ -145,16 +145,29 @@ class RunnerSession {
       k6Summary: this.opts.k6Summary,
       extraOutputs: this.opts.extraOutputs,
     };
-    this.k6 = K6Process.spawn(this.opts.k6Path, k6RunArgs(spec), k6RunEnv(spec, process.env), this.opts.workDir);
+    this.k6 = K6Process.spawn(
+      this.opts.k6Path,
+      k6RunArgs(spec),
+      k6RunEnv(spec, process.env),
+      this.opts.workDir,
+    );
     this.rest = new K6RestClient(restAddress);
     // k6 is ready once its REST API answers with the test paused before run.
     const deadline = this.startedAt + this.plan.timing.readyTimeoutMs;
+    let nextPoll = 0;
     for (;;) {
       if (this.k6.exit) throw this.k6Died('during init');
       const st = await this.rest.status().catch(() => undefined);
       if (st && st.status >= K6Status.pausedBeforeRun) return;
-      await this.checkStop();
-      if (Date.now() > deadline) throw new RunnerFailure(255, `k6 did not initialise within ${this.plan.timing.readyTimeoutMs / 1000} s`);
+      if (Date.now() >= nextPoll) {
+        nextPoll = Date.now() + this.plan.timing.controlPollMs;
+        await this.checkStop();
+      }
+      if (Date.now() > deadline)
+        throw new RunnerFailure(
+          255,
+          `k6 did not initialise within ${this.plan.timing.readyTimeoutMs / 1000} s`,
+        );
       await sleep(50);
     }
   }
@@ -176,7 +189,10 @@ class RunnerSession {
 
   private hostStop(): StopReason | undefined {
     if (!this.opts.signal?.aborted) return undefined;
-    return { kind: 'abort', abort: { source: 'interrupt', reason: 'runner interrupted by its host', at: Date.now() } };
+    return {
+      kind: 'abort',
+      abort: { source: 'interrupt', reason: 'runner interrupted by its host', at: Date.now() },
+    };
   }
 
   private async shareSetupData(): Promise<void> {
@@ -187,7 +203,11 @@ class RunnerSession {
         throw new RunnerFailure(107, `setup() failed: ${e.message}`);
       });
       this.ranSetup = true;
-      await putJson(this.opts.store, this.keys.setupData, { runnerId: this.me.runnerId, at: Date.now(), data });
+      await putJson(this.opts.store, this.keys.setupData, {
+        runnerId: this.me.runnerId,
+        at: Date.now(),
+        data,
+      });
       return;
     }
     for (;;) {
@@ -222,7 +242,8 @@ class RunnerSession {
       }
       if (this.k6!.exit) throw this.k6Died('while waiting for the start');
       await this.flushInterval(false);
-      await sleep(Math.min(100, this.plan.timing.controlPollMs));
+      // Polls at half the control period: the barrier is startLeadMs ahead, far more than that.
+      await sleep(this.plan.timing.controlPollMs / 2);
     }
   }
 
@@ -263,7 +284,9 @@ class RunnerSession {
     if (!this.isSetupRunner || !this.plan.script.hasTeardown || this.k6!.exit) return;
     const others = this.plan.runners.filter((r) => r.runnerId !== this.me.runnerId);
     for (;;) {
-      const done = new Set((await this.opts.store.list(this.keys.resultsPrefix)).map((k) => k.split('/').pop()));
+      const done = new Set(
+        (await this.opts.store.list(this.keys.resultsPrefix)).map((k) => k.split('/').pop()),
+      );
       if (others.every((r) => done.has(`${r.runnerId}.json`))) break;
       await this.control.poll();
       const reason = this.hostStop() ?? this.control.stopReason(Date.now());
@@ -279,7 +302,12 @@ class RunnerSession {
     } catch (e) {
       error = (e as Error).message;
     }
-    await putJson(this.opts.store, this.keys.teardownDone, { runnerId: this.me.runnerId, at: Date.now(), ok: this.ranTeardown, error });
+    await putJson(this.opts.store, this.keys.teardownDone, {
+      runnerId: this.me.runnerId,
+      at: Date.now(),
+      ok: this.ranTeardown,
+      error,
+    });
   }
 
   private async finish(): Promise<RunnerResult> {
@@ -304,7 +332,8 @@ class RunnerSession {
   }
 
   private async fail(e: unknown): Promise<RunnerResult> {
-    const failure = e instanceof RunnerFailure ? e : new RunnerFailure(255, (e as Error).message ?? String(e));
+    const failure =
+      e instanceof RunnerFailure ? e : new RunnerFailure(255, (e as Error).message ?? String(e));
     await this.k6?.terminate('SIGINT', 5000).catch(() => undefined);
     await this.flushInterval(true, true).catch(() => undefined);
     const stopped = this.stopReason;
@@ -317,14 +346,17 @@ class RunnerSession {
     });
   }
 
-  private result(r: Pick<RunnerResult, 'outcome' | 'k6ExitCode' | 'reason' | 'stderrTail' | 'k6Metrics'>): RunnerResult {
+  private result(
+    r: Pick<RunnerResult, 'outcome' | 'k6ExitCode' | 'reason' | 'stderrTail' | 'k6Metrics'>,
+  ): RunnerResult {
     const startAt = this.control.startAt;
     return {
       runnerId: this.me.runnerId,
       region: this.me.region,
       ...r,
       resumedAt: this.resumedAt,
-      startOffsetMs: this.resumedAt !== undefined && startAt !== undefined ? this.resumedAt - startAt : undefined,
+      startOffsetMs:
+        this.resumedAt !== undefined && startAt !== undefined ? this.resumedAt - startAt : undefined,
       endedAt: Date.now(),
       lastSeq: this.seq - 1,
       peakRssBytes: this.stats.peakRssBytes,

@@ -23,10 +23,15 @@ const CONTENT_TYPES: Record<string, string> = {
   txt: 'text/plain; charset=utf-8',
 };
 
-/** S3 answers a missing key with NoSuchKey (GetObject) or a bare 404. */
+/** A missing key (not a missing bucket, which is also a 404 but a configuration error). */
 function isNotFound(e: unknown): boolean {
-  const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return err.name === 'NoSuchKey' || err.name === 'NotFound' || err.$metadata?.httpStatusCode === 404;
+  const name = (e as { name?: string }).name;
+  return name === 'NoSuchKey' || name === 'NotFound';
+}
+
+export interface S3RunStoreOptions {
+  /** Keys per ListObjectsV2 page. @default 1000 (S3's maximum) */
+  listPageSize?: number;
 }
 
 /** The run store in an S3 bucket. S3 PUTs are atomic: readers see the old or the new object. */
@@ -34,6 +39,7 @@ export class S3RunStore implements RunStore {
   constructor(
     private readonly s3: S3Client,
     readonly bucket: string,
+    private readonly opts: S3RunStoreOptions = {},
   ) {}
 
   async get(key: string): Promise<string | undefined> {
@@ -66,7 +72,12 @@ export class S3RunStore implements RunStore {
     let token: string | undefined;
     do {
       const page = await this.s3.send(
-        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({
+          Bucket: this.bucket,
+          Prefix: prefix,
+          ContinuationToken: token,
+          MaxKeys: this.opts.listPageSize,
+        }),
       );
       for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;

@@ -34,7 +34,11 @@ const missingAfterMs = (plan: Plan) => Math.max(3 * plan.timing.intervalMs, 15_0
  * merged data, decide the start barrier and aborts, and publish control + status.
  * Stateless between ticks (state lives in the run store) so a Lambda can run it.
  */
-export async function watchTick(store: RunStore, runId: string, opts: WatchTickOptions = {}): Promise<RunStatus> {
+export async function watchTick(
+  store: RunStore,
+  runId: string,
+  opts: WatchTickOptions = {},
+): Promise<RunStatus> {
   const now = opts.now ?? Date.now();
   const plan = await loadPlan(store, runId);
   const keys = runKeys(runId);
@@ -74,18 +78,32 @@ export async function watchTick(store: RunStore, runId: string, opts: WatchTickO
       state.startAt = now + plan.timing.startLeadMs;
     } else if (now - plan.createdAt > plan.timing.readyTimeoutMs) {
       const late = plan.runners.filter((r) => !state.ready.includes(r.runnerId)).map((r) => r.runnerId);
-      setAbort({ source: 'runner-failure', reason: `runner(s) not ready after ${plan.timing.readyTimeoutMs / 1000} s: ${late.join(', ')}`, at: now });
+      setAbort({
+        source: 'runner-failure',
+        reason: `runner(s) not ready after ${plan.timing.readyTimeoutMs / 1000} s: ${late.join(', ')}`,
+        at: now,
+      });
     }
   }
 
   for (const r of Object.values(state.results)) {
     if (r.outcome === 'failed') {
-      setAbort({ source: 'runner-failure', reason: `runner ${r.runnerId} failed: ${r.reason ?? `k6 exit ${r.k6ExitCode}`}`, at: now, runnerId: r.runnerId });
+      setAbort({
+        source: 'runner-failure',
+        reason: `runner ${r.runnerId} failed: ${r.reason ?? `k6 exit ${r.k6ExitCode}`}`,
+        at: now,
+        runnerId: r.runnerId,
+      });
     }
   }
   const missing = missingRunners(plan, state, now);
   for (const id of missing) {
-    setAbort({ source: 'runner-failure', reason: `runner ${id} stopped reporting (no interval for ${missingAfterMs(plan) / 1000} s)`, at: now, runnerId: id });
+    setAbort({
+      source: 'runner-failure',
+      reason: `runner ${id} stopped reporting (no interval for ${missingAfterMs(plan) / 1000} s)`,
+      at: now,
+      runnerId: id,
+    });
   }
 
   const startAt = state.startAt;
@@ -155,12 +173,22 @@ async function collectReady(store: RunStore, plan: Plan, state: WatchState): Pro
   state.ready = keys.map((k) => (k.split('/').pop() ?? '').replace(/\.json$/, ''));
 }
 
-async function collectIntervals(store: RunStore, plan: Plan, state: WatchState, now: number): Promise<IntervalRecord[]> {
+async function collectIntervals(
+  store: RunStore,
+  plan: Plan,
+  state: WatchState,
+  now: number,
+): Promise<IntervalRecord[]> {
   const keys = runKeys(plan.runId);
   const fresh: IntervalRecord[] = [];
   await Promise.all(
     plan.runners.map(async (r) => {
-      if (state.results[r.runnerId] && state.nextSeq[r.runnerId] !== undefined && state.nextSeq[r.runnerId]! > state.results[r.runnerId]!.lastSeq) return;
+      if (
+        state.results[r.runnerId] &&
+        state.nextSeq[r.runnerId] !== undefined &&
+        state.nextSeq[r.runnerId]! > state.results[r.runnerId]!.lastSeq
+      )
+        return;
       const next = state.nextSeq[r.runnerId] ?? 0;
       const listed = await store.list(keys.runnerIntervalsPrefix(r.region, r.runnerId));
       const seqs = listed
@@ -171,7 +199,9 @@ async function collectIntervals(store: RunStore, plan: Plan, state: WatchState, 
       for (const seq of seqs) {
         // Records are read strictly in order; a gap waits for the missing one.
         if (seq !== expect) break;
-        const rec = await getJson(store, keys.interval(r.region, r.runnerId, seq), (v) => IntervalRecordSchema.parse(v));
+        const rec = await getJson(store, keys.interval(r.region, r.runnerId, seq), (v) =>
+          IntervalRecordSchema.parse(v),
+        );
         if (!rec) break;
         fresh.push(rec);
         expect = seq + 1;
@@ -227,8 +257,12 @@ function runnerStates(plan: Plan, state: WatchState, missing: string[]): RunnerS
 /** Window index of a record: runners resume together, so their intervals line up. */
 function addToWindow(state: WatchState, plan: Plan, rec: IntervalRecord): void {
   if (state.startAt === undefined || rec.endMs <= state.startAt) return; // setup-time samples: totals only
-  const idx = Math.max(state.nextWindow, Math.floor((rec.endMs - state.startAt - 1) / plan.timing.intervalMs));
-  const win = (state.windows[idx] ??= {});
+  const idx = Math.max(
+    state.nextWindow,
+    Math.floor((rec.endMs - state.startAt - 1) / plan.timing.intervalMs),
+  );
+  const win = state.windows[idx] ?? {};
+  state.windows[idx] = win;
   for (const key of [rec.region, GLOBAL]) {
     const t = win[key] ? MetricTable.fromJSON(win[key] as never) : new MetricTable();
     t.addRecord(rec);

@@ -30,22 +30,79 @@ async function script(name: string, text: string): Promise<string> {
 
 describe('bad input is rejected before any load, with a message that says what to fix', () => {
   it.each([
-    ['weights that do not sum to 100', good(), ['--region', 'a=50', '--region', 'b=40'], 104, /weights must sum to 100, they sum to 90/],
-    ['a weight that is not positive', good(), ['--region', 'a=-10', '--region', 'b=110'], 104, /weights must be positive/],
+    [
+      'weights that do not sum to 100',
+      good(),
+      ['--region', 'a=50', '--region', 'b=40'],
+      104,
+      /weights must sum to 100, they sum to 90/,
+    ],
+    [
+      'a weight that is not positive',
+      good(),
+      ['--region', 'a=-10', '--region', 'b=110'],
+      104,
+      /weights must be positive/,
+    ],
     ['a weight that is not a number', good(), ['--region', 'a=lots'], 104, /expected NAME=WEIGHT/],
-    ['more runners than VUs', good(), ['--region', 'a=50', '--region', 'b=50', '--runners-per-region', '2'], 104, /4 runners but the script has only 2 VU/],
+    [
+      'more runners than VUs',
+      good(),
+      ['--region', 'a=50', '--region', 'b=50', '--runners-per-region', '2'],
+      104,
+      /4 runners but the script has only 2 VU/,
+    ],
     ['a zero runner count', good(), ['--runners-per-region', '0'], 104, /positive whole number/],
-    ['a script with a syntax error', 'export default function ( {', [], 107, /k6 rejected the script: .*Unexpected/],
-    ['a script that throws in init', 'throw new Error("boom at init");\nexport default function () {}', [], 107, /boom at init/],
-    ['a threshold k6 cannot parse', good(", thresholds: { http_req_duration: ['p95<200'] }"), [], 104, /threshold/],
-    ['a threshold method that does not fit the metric', good(", thresholds: { http_reqs: ['p(95)<200'] }"), [], 104, /threshold.*p\(95\)<200.*http_reqs/],
-    ['an unknown executor', "export const options = { scenarios: { a: { executor: 'nope' } } };\nexport default function () {}", [], 104, /unknown executor type 'nope'/],
+    [
+      'a script with a syntax error',
+      'export default function ( {',
+      [],
+      107,
+      /k6 rejected the script: .*Unexpected/,
+    ],
+    [
+      'a script that throws in init',
+      'throw new Error("boom at init");\nexport default function () {}',
+      [],
+      107,
+      /boom at init/,
+    ],
+    [
+      'a threshold k6 cannot parse',
+      good(", thresholds: { http_req_duration: ['p95<200'] }"),
+      [],
+      104,
+      /threshold/,
+    ],
+    [
+      'a threshold method that does not fit the metric',
+      good(", thresholds: { http_reqs: ['p(95)<200'] }"),
+      [],
+      104,
+      /threshold.*p\(95\)<200.*http_reqs/,
+    ],
+    [
+      'an unknown executor',
+      "export const options = { scenarios: { a: { executor: 'nope' } } };\nexport default function () {}",
+      [],
+      104,
+      /unknown executor type 'nope'/,
+    ],
   ])('%s', async (name, text, flags, code, message) => {
     // Prepare
     target.resetStats();
     const path = await script(`${name.replace(/\W+/g, '-')}.js`, text);
     // Act
-    const res = await runCli(['run', path, '-e', `TARGET=${target.url}`, '--out-dir', join(dir, 'store'), '-q', ...flags]);
+    const res = await runCli([
+      'run',
+      path,
+      '-e',
+      `TARGET=${target.url}`,
+      '--out-dir',
+      join(dir, 'store'),
+      '-q',
+      ...flags,
+    ]);
     // Assess
     expect(res.stderr).toMatch(message);
     expect(res.code).toBe(code);

@@ -23,7 +23,10 @@ const fleet = ['--region', 'a=50', '--region', 'b=50', '--runners-per-region', '
 
 async function scriptFile(name: string, body: string): Promise<string> {
   const path = join(dir, name);
-  await writeFile(path, `import http from 'k6/http';\nimport { sleep } from 'k6';\nimport exec from 'k6/execution';\n${body}`);
+  await writeFile(
+    path,
+    `import http from 'k6/http';\nimport { sleep } from 'k6';\nimport exec from 'k6/execution';\n${body}`,
+  );
   return path;
 }
 
@@ -37,11 +40,24 @@ export default function () { http.get(__ENV.TARGET + '/api/i'); sleep(0.1); }`,
     );
     const out = join(dir, 'int');
     const summaryFile = join(dir, 'int-summary.json');
-    const cli = startCli(['run', path, '-e', `TARGET=${target.url}`, '--out-dir', out, '-q', '--summary-export', summaryFile, ...fleet]);
+    const cli = startCli([
+      'run',
+      path,
+      '-e',
+      `TARGET=${target.url}`,
+      '--out-dir',
+      out,
+      '-q',
+      '--summary-export',
+      summaryFile,
+      ...fleet,
+    ]);
     for (let i = 0; i < 120; i++) {
       await sleep(500);
       const runs = await readdir(join(out, 'runs')).catch(() => []);
-      const status = runs[0] ? await readFile(join(out, 'runs', runs[0], 'status.json'), 'utf8').catch(() => '') : '';
+      const status = runs[0]
+        ? await readFile(join(out, 'runs', runs[0], 'status.json'), 'utf8').catch(() => '')
+        : '';
       if (status.includes('"phase":"running"')) break;
     }
     await sleep(2000);
@@ -69,7 +85,16 @@ export default function () {
   sleep(0.1);
 }`,
     );
-    const res = await runCli(['run', path, '-e', `TARGET=${target.url}`, '--out-dir', join(dir, 'abort'), '-q', ...fleet]);
+    const res = await runCli([
+      'run',
+      path,
+      '-e',
+      `TARGET=${target.url}`,
+      '--out-dir',
+      join(dir, 'abort'),
+      '-q',
+      ...fleet,
+    ]);
     expect(res.code).toBe(108);
     expect(res.stdout).toMatch(/failed/);
   });
@@ -82,7 +107,16 @@ export default function () {
 export function setup() { throw new Error('no credentials'); }
 export default function () { http.get(__ENV.TARGET + '/api/s'); }`,
     );
-    const res = await runCli(['run', path, '-e', `TARGET=${target.url}`, '--out-dir', join(dir, 'setup'), '-q', ...fleet]);
+    const res = await runCli([
+      'run',
+      path,
+      '-e',
+      `TARGET=${target.url}`,
+      '--out-dir',
+      join(dir, 'setup'),
+      '-q',
+      ...fleet,
+    ]);
     expect(res.code).toBe(107);
     expect(res.stdout).toMatch(/setup\(\) failed.*no credentials/);
     expect(target.stats().requests).toBe(0);

@@ -65,13 +65,32 @@ describe('faults end in a recorded, explained state', () => {
     const script = join(dir, 'long.js');
     await writeFile(script, longTest);
     const outDir = join(dir, 'store');
-    const cli = startCli(['run', script, '-e', `TARGET=${target.url}`, '--out-dir', outDir, '-q', '--heartbeat-timeout', '5', '--region', 'a=50', '--region', 'b=50', '--runners-per-region', '2']);
+    const cli = startCli([
+      'run',
+      script,
+      '-e',
+      `TARGET=${target.url}`,
+      '--out-dir',
+      outDir,
+      '-q',
+      '--heartbeat-timeout',
+      '5',
+      '--region',
+      'a=50',
+      '--region',
+      'b=50',
+      '--runners-per-region',
+      '2',
+    ]);
     // Wait until the fleet is running.
     let status: RunStatus | undefined;
     for (let i = 0; i < 120 && status?.phase !== 'running'; i++) {
       await sleep(500);
       const runs = await readdir(join(outDir, 'runs')).catch(() => []);
-      if (runs[0]) status = JSON.parse(await readFile(join(outDir, 'runs', runs[0], 'status.json'), 'utf8').catch(() => '{}'));
+      if (runs[0])
+        status = JSON.parse(
+          await readFile(join(outDir, 'runs', runs[0], 'status.json'), 'utf8').catch(() => '{}'),
+        );
     }
     expect(status?.phase).toBe('running');
     await sleep(1500);
@@ -93,6 +112,8 @@ describe('faults end in a recorded, explained state', () => {
       (await readdir(resultsDir)).map(async (f) => JSON.parse(await readFile(join(resultsDir, f), 'utf8'))),
     );
     expect(results).toHaveLength(4);
-    expect(results.every((r) => r.outcome === 'self-stopped' && /controller silent/.test(r.reason ?? ''))).toBe(true);
+    expect(
+      results.every((r) => r.outcome === 'self-stopped' && /controller silent/.test(r.reason ?? '')),
+    ).toBe(true);
   });
 });

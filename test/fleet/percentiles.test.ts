@@ -39,7 +39,10 @@ export default function () { http.get(__ENV.TARGET + '/api/p'); }
       ['p(95)', 95],
     ] as const) {
       const want = exactPercentile(exact, p);
-      expect(Math.abs((values[stat] ?? 0) - want) / want, `${stat}: ${values[stat]} vs exact ${want}`).toBeLessThan(0.01);
+      expect(
+        Math.abs((values[stat] ?? 0) - want) / want,
+        `${stat}: ${values[stat]} vs exact ${want}`,
+      ).toBeLessThan(0.01);
     }
     expect(values.min).toBeCloseTo(Math.min(...exact), 6);
     expect(values.max).toBeCloseTo(Math.max(...exact), 6);

@@ -76,6 +76,8 @@ describe('thresholds are judged on the whole fleet', () => {
     expect(run.summary.metrics.http_reqs?.thresholds).toEqual({ 'count>1000': { ok: false } });
     expect(run.summary.fleet.verdict).toBe('thresholds-failed');
     expect(run.summary.fleet.exitCode).toBe(99);
-    expect(run.summary.fleet.failedThresholds).toEqual([expect.objectContaining({ metric: 'http_reqs', expr: 'count>1000' })]);
+    expect(run.summary.fleet.failedThresholds).toEqual([
+      expect.objectContaining({ metric: 'http_reqs', expr: 'count>1000' }),
+    ]);
   });
 });

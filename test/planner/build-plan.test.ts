@@ -9,7 +9,9 @@ const facts = (over: Partial<ScriptFacts> = {}): ScriptFacts => ({
   hasTeardown: false,
   maxVUs: 60,
   totalDurationMs: 60_000,
-  thresholds: { 'http_req_duration{name:login}': [{ expr: 'p(95)<200', abortOnFail: false, delayAbortEvalMs: 0 }] },
+  thresholds: {
+    'http_req_duration{name:login}': [{ expr: 'p(95)<200', abortOnFail: false, delayAbortEvalMs: 0 }],
+  },
   summaryTrendStats: ['avg', 'p(95)'],
   ...over,
 });
@@ -43,15 +45,18 @@ describe('buildPlan', () => {
   });
 
   it('rejects more runners than VUs, naming the fix', () => {
-    expect(() => buildPlan({ script: { inline: 'x' }, regions, runnersPerRegion: 2 }, facts({ maxVUs: 4 }), ctx)).toThrow(
-      /6 runners but the script has only 4 VU/,
-    );
+    expect(() =>
+      buildPlan({ script: { inline: 'x' }, regions, runnersPerRegion: 2 }, facts({ maxVUs: 4 }), ctx),
+    ).toThrow(/6 runners but the script has only 4 VU/);
   });
 
   it('rejects a test longer than the runner limit', () => {
     const err = (() => {
       try {
-        buildPlan({ script: { inline: 'x' }, regions }, facts({ totalDurationMs: 20 * 60_000 }), { ...ctx, runnerLimitMs: 13 * 60_000 });
+        buildPlan({ script: { inline: 'x' }, regions }, facts({ totalDurationMs: 20 * 60_000 }), {
+          ...ctx,
+          runnerLimitMs: 13 * 60_000,
+        });
       } catch (e) {
         return e;
       }

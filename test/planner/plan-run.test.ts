@@ -26,7 +26,12 @@ describe('planRun with real k6 inspect', () => {
     const store = new LocalRunStore(root);
     // Act
     const plan = await planRun(
-      { script: { inline: script }, env: { VUS: '40', API_TOKEN: 's3cr3t-value' }, runnersPerRegion: 2, runId: 'r1' },
+      {
+        script: { inline: script },
+        env: { VUS: '40', API_TOKEN: 's3cr3t-value' },
+        runnersPerRegion: 2,
+        runId: 'r1',
+      },
       { store, k6Path: K6_PATH, scriptText: script },
     );
     // Assess
@@ -37,7 +42,9 @@ describe('planRun with real k6 inspect', () => {
     expect(plan.extraTagKeys).toEqual(['name']);
     expect(plan.envKeys).toEqual(['API_TOKEN', 'VUS']);
     const written = await Promise.all(
-      [runKeys('r1').plan, runKeys('r1').input, runKeys('r1').script].map((k) => readFile(store.describe(k), 'utf8')),
+      [runKeys('r1').plan, runKeys('r1').input, runKeys('r1').script].map((k) =>
+        readFile(store.describe(k), 'utf8'),
+      ),
     );
     for (const text of written) expect(text).not.toContain('s3cr3t-value');
   });
@@ -56,9 +63,16 @@ describe('planRun with real k6 inspect', () => {
   it('rejects an invalid run input naming the field', async () => {
     const store = new LocalRunStore(root);
     const err = await planRun(
-      { script: { inline: script }, regions: [{ name: 'eu-west-1', weight: 100 }], runnersPerRegion: 2, maxVusPerRunner: 5 },
+      {
+        script: { inline: script },
+        regions: [{ name: 'eu-west-1', weight: 100 }],
+        runnersPerRegion: 2,
+        maxVusPerRunner: 5,
+      },
       { store, k6Path: K6_PATH, scriptText: script },
     ).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(/runnersPerRegion: give either runnersPerRegion or maxVusPerRunner/);
+    expect((err as Error).message).toMatch(
+      /runnersPerRegion: give either runnersPerRegion or maxVusPerRunner/,
+    );
   });
 });

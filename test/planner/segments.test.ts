@@ -11,7 +11,14 @@ describe('planSegments', () => {
     ]);
     // Assess
     expect(plan.sequence).toEqual(['0', '1/4', '1/2', '13/20', '4/5', '9/10', '1']);
-    expect(plan.runners.map((r) => r.segment)).toEqual(['0:1/4', '1/4:1/2', '1/2:13/20', '13/20:4/5', '4/5:9/10', '9/10:1']);
+    expect(plan.runners.map((r) => r.segment)).toEqual([
+      '0:1/4',
+      '1/4:1/2',
+      '1/2:13/20',
+      '13/20:4/5',
+      '4/5:9/10',
+      '9/10:1',
+    ]);
     expect(plan.runners.reduce((s, r) => s + r.share, 0)).toBeCloseTo(1, 12);
   });
 

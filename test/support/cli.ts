@@ -11,7 +11,10 @@ export interface CliResult {
 }
 
 /** Starts the real CLI (bin/k6-fleet.mjs) as a child process. */
-export function startCli(args: string[], opts: { cwd?: string } = {}): { child: ChildProcess; done: Promise<CliResult> } {
+export function startCli(
+  args: string[],
+  opts: { cwd?: string } = {},
+): { child: ChildProcess; done: Promise<CliResult> } {
   const child = spawn(process.execPath, [resolve(ROOT, 'bin/k6-fleet.mjs'), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, K6_FLEET_K6: K6_PATH, FORCE_COLOR: '0' },

@@ -16,7 +16,8 @@ export interface ScriptFacts {
   summaryTrendStats: string[];
 }
 
-const fmtMs = (ms: number) => (ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`);
+const fmtMs = (ms: number) =>
+  ms >= 60_000 ? `${(ms / 60_000).toFixed(1)} min` : `${(ms / 1000).toFixed(1)} s`;
 
 /**
  * Turns a validated run input plus the script's facts into the plan every part of the
@@ -29,14 +30,14 @@ export function buildPlan(
 ): Plan {
   const regions = input.regions ?? [...PLAN_DEFAULTS.regions];
   const maxVUs = facts.maxVUs;
-  if (maxVUs < 1) throw new InvalidInputError('the script runs no VUs (k6 inspect reports maxVUs 0): give it a scenario');
+  if (maxVUs < 1)
+    throw new InvalidInputError('the script runs no VUs (k6 inspect reports maxVUs 0): give it a scenario');
 
   const cap = input.maxVusPerRunner ?? PLAN_DEFAULTS.maxVusPerRunner;
   const perRegion = regions.map((r) => ({
     name: r.name,
     weight: r.weight,
-    runners:
-      input.runnersPerRegion ?? Math.max(1, Math.ceil((maxVUs * r.weight) / 100 / cap)),
+    runners: input.runnersPerRegion ?? Math.max(1, Math.ceil((maxVUs * r.weight) / 100 / cap)),
   }));
   const runnerCount = perRegion.reduce((s, r) => s + r.runners, 0);
   if (runnerCount > maxVUs) {
@@ -89,7 +90,12 @@ export function buildPlan(
     runId: ctx.runId,
     testName: input.testName ?? 'k6-test',
     createdAt: ctx.now,
-    script: { key: facts.key, sha256: facts.sha256, hasSetup: facts.hasSetup, hasTeardown: facts.hasTeardown },
+    script: {
+      key: facts.key,
+      sha256: facts.sha256,
+      hasSetup: facts.hasSetup,
+      hasTeardown: facts.hasTeardown,
+    },
     requirements: { maxVUs, totalDurationMs: facts.totalDurationMs },
     thresholds: facts.thresholds,
     summaryTrendStats: facts.summaryTrendStats,

@@ -12,7 +12,8 @@ export function fraction(n: bigint, d: bigint): Fraction {
   return { n: n / g, d: d / g };
 }
 
-export const addFractions = (a: Fraction, b: Fraction): Fraction => fraction(a.n * b.d + b.n * a.d, a.d * b.d);
+export const addFractions = (a: Fraction, b: Fraction): Fraction =>
+  fraction(a.n * b.d + b.n * a.d, a.d * b.d);
 
 export function formatFraction(f: Fraction): string {
   if (f.n === 0n) return '0';

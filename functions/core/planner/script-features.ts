@@ -6,10 +6,18 @@
  */
 export function exportsFunction(source: string, name: 'setup' | 'teardown'): boolean {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
-  const direct = new RegExp(`export\\s+(?:async\\s+)?(?:function\\s*\\*?\\s*|const\\s+|let\\s+|var\\s+)${name}\\b`);
+  const direct = new RegExp(
+    `export\\s+(?:async\\s+)?(?:function\\s*\\*?\\s*|const\\s+|let\\s+|var\\s+)${name}\\b`,
+  );
   if (direct.test(code)) return true;
   for (const m of code.matchAll(/export\s*\{([^}]*)\}/g)) {
-    const names = (m[1] ?? '').split(',').map((part) => part.trim().split(/\s+as\s+/).pop()?.trim());
+    const names = (m[1] ?? '').split(',').map((part) =>
+      part
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()
+        ?.trim(),
+    );
     if (names.includes(name)) return true;
   }
   return false;

@@ -32,7 +32,12 @@ export function planSegments(regions: { name: string; weight: number; runners: n
     for (let index = 0; index < r.runners; index++) {
       const to = addFractions(at, width);
       // The last boundary is exactly 1 by construction; format it as k6 expects.
-      runners.push({ region: r.name, index, segment: `${formatFraction(at)}:${formatFraction(to)}`, share: fractionValue(width) });
+      runners.push({
+        region: r.name,
+        index,
+        segment: `${formatFraction(at)}:${formatFraction(to)}`,
+        share: fractionValue(width),
+      });
       sequence.push(formatFraction(to));
       at = to;
     }

@@ -1,4 +1,12 @@
-import type { AbortInfo, Plan, RunnerResult, Summary, SummaryMetric, ThresholdState, Verdict } from '../../contracts';
+import type {
+  AbortInfo,
+  Plan,
+  RunnerResult,
+  Summary,
+  SummaryMetric,
+  ThresholdState,
+  Verdict,
+} from '../../contracts';
 import type { MetricTable } from '../metrics/metric-table';
 import { summaryValues } from '../metrics/summary-values';
 import { parseMetricSelector } from '../thresholds/parse-selector';
@@ -26,7 +34,8 @@ export function buildSummary(s: SummaryInput): Summary {
   const metrics: Record<string, SummaryMetric> = {};
   for (const name of s.table.metricNames()) {
     const sel = s.table.select(name);
-    if (sel) metrics[name] = { type: sel.agg.type, contains: sel.contains, values: summaryValues(sel.agg, opts) };
+    if (sel)
+      metrics[name] = { type: sel.agg.type, contains: sel.contains, values: summaryValues(sel.agg, opts) };
   }
   for (const t of s.thresholds) {
     const { metric, tags } = parseMetricSelector(t.metric);

@@ -13,10 +13,15 @@ export function decideVerdict(input: {
   const failed = input.results.find((r) => r.outcome === 'failed');
   if (failed) {
     const code = failed.k6ExitCode && failed.k6ExitCode !== 0 ? failed.k6ExitCode : ExitCode.generic;
-    return { verdict: 'failed', exitCode: code, reason: `runner ${failed.runnerId} failed: ${failed.reason ?? `exit ${code}`}` };
+    return {
+      verdict: 'failed',
+      exitCode: code,
+      reason: `runner ${failed.runnerId} failed: ${failed.reason ?? `exit ${code}`}`,
+    };
   }
   const missing = input.missingRunners[0];
-  if (missing) return { verdict: 'failed', exitCode: ExitCode.generic, reason: `runner ${missing} stopped reporting` };
+  if (missing)
+    return { verdict: 'failed', exitCode: ExitCode.generic, reason: `runner ${missing} stopped reporting` };
   const abort = input.abort;
   if (abort?.source === 'runner-failure' || abort?.source === 'dispatch') {
     return { verdict: 'failed', exitCode: ExitCode.generic, reason: abort.reason };
