@@ -9,6 +9,7 @@ import type {
 } from '../../contracts';
 import type { MetricTable } from '../metrics/metric-table';
 import { summaryValues } from '../metrics/summary-values';
+import { parseThresholdExpression } from '../thresholds/parse-expression';
 import { parseMetricSelector } from '../thresholds/parse-selector';
 
 export interface SummaryInput {
@@ -48,6 +49,9 @@ export function buildSummary(s: SummaryInput): Summary {
       metrics[t.metric] = entry;
     }
     entry.thresholds = { ...entry.thresholds, [t.expr]: { ok: t.ok } };
+    // As k6 does, a stat a threshold reads (e.g. p(99)) shows even when not in summaryTrendStats.
+    const stat = parseThresholdExpression(t.expr).stat;
+    if (t.value !== null && entry.values[stat] === undefined) entry.values[stat] = t.value;
   }
 
   const checks = s.table.tagValues('checks', 'check').map((name) => {
