@@ -1,4 +1,4 @@
-import { RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { Aws, RemovalPolicy, type Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
@@ -27,6 +27,7 @@ export function timestreamTableArn(
   return stack.formatArn({
     service: 'timestream',
     region,
+    account: Aws.ACCOUNT_ID,
     resource: 'database',
     resourceName: `${databaseName}/table/${tableName}`,
   });

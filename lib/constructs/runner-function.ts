@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Fn } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -76,7 +76,8 @@ export class RunnerFunction extends Construct {
 
   private network(v: RunnerVpc) {
     return {
-      vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: v.vpcId, availabilityZones: [] }),
+      // Subnets are selected by id below, so the VPC's AZ list is never consulted.
+      vpc: ec2.Vpc.fromVpcAttributes(this, 'Vpc', { vpcId: v.vpcId, availabilityZones: Fn.getAzs() }),
       vpcSubnets: { subnets: v.subnetIds.map((id, i) => ec2.Subnet.fromSubnetId(this, `Subnet${i}`, id)) },
       securityGroups: v.securityGroupIds.map((id, i) =>
         ec2.SecurityGroup.fromSecurityGroupId(this, `SecurityGroup${i}`, id, { mutable: false }),

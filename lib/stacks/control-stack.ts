@@ -134,17 +134,20 @@ export class ControlStack extends Stack {
     });
     bucket.grantReadWrite(dispatch, 'runs/*');
     for (const r of config.runnerRegions) {
-      const runner = lambda.Function.fromFunctionArn(
-        this,
-        `Runner-${r.region}`,
-        this.formatArn({
+      // The runner lives in another region of this account: an identity policy on the
+      // dispatcher's role is all it takes (no resource policy on the runner).
+      const runner = lambda.Function.fromFunctionAttributes(this, `Runner-${r.region}`, {
+        functionArn: this.formatArn({
           service: 'lambda',
           region: r.region,
+          // Ref AWS::AccountId, like the runner stacks' derived names: account-agnostic templates.
+          account: Aws.ACCOUNT_ID,
           resource: 'function',
           resourceName: names.runnerFunction,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
-      );
+        skipPermissions: true,
+      });
       runner.grantInvoke(dispatch);
       acknowledgeInvokeGrant(
         dispatch,
