@@ -47,6 +47,10 @@ program
     'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable',
     (v: string, p: string[] = []) => [...p, v],
   )
+  .option(
+    '--sink <spec>',
+    'metrics sink: none | timestream:<db>/<table>[@region] | influxdb:<url>#<db> | JSON (default none)',
+  )
   .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')

@@ -5,6 +5,9 @@ import { InvalidInputError } from '../core/planner/errors';
 import { renderTextSummary } from '../core/summary/text-summary';
 import { renderLiveView } from '../local/live-view';
 import { runLocalFleet } from '../local/run-local';
+import { createSink } from '../sinks/create-sink';
+import type { MetricsSink } from '../sinks/metrics-sink';
+import { parseSinkFlag } from '../sinks/sink-config';
 
 export interface RunFlags {
   region?: { name: string; weight: number }[];
@@ -17,6 +20,8 @@ export interface RunFlags {
   summaryExport?: string;
   interval?: number;
   heartbeatTimeout?: number;
+  /** Metrics sink spec (none | timestream:db/table[@region] | influxdb:url#db | JSON). */
+  sink?: string;
   k6Out?: string[];
   quiet?: boolean;
   k6?: string;
@@ -47,6 +52,14 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
     ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
   };
 
+  let sink: MetricsSink | undefined;
+  try {
+    sink = flags.sink ? createSink(parseSinkFlag(flags.sink)) : undefined;
+  } catch (e) {
+    err.write(`k6-fleet: ${(e as Error).message}\n`);
+    return ExitCode.invalidConfig;
+  }
+
   const ac = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -71,6 +84,7 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
       k6Path: flags.k6 ?? defaultK6(),
       signal: ac.signal,
       extraOutputs: flags.k6Out,
+      sink,
       onPlan: (plan) => {
         if (flags.quiet) return;
         err.write(

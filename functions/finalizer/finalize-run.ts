@@ -8,8 +8,9 @@ import { KNOWN_METRIC_TYPES } from '../core/thresholds/metric-types';
 import { decideVerdict } from '../core/verdict/verdict';
 import { loadUplotAssets } from '../report/uplot-assets';
 import { loadPlan } from '../runner/run-runner';
+import type { MetricsSink } from '../sinks/metrics-sink';
 import { getJson, putJson, type RunStore } from '../store/run-store';
-import { WatchStateSchema } from '../watcher/watch-state';
+import { addSinkDelivery, WatchStateSchema } from '../watcher/watch-state';
 
 export interface FinalizeResult {
   summary: Summary;
@@ -21,7 +22,11 @@ export interface FinalizeResult {
  * Ends a run: thresholds judged once more on the complete merged data, summary.json in
  * k6's handleSummary shape, a self-contained report.html, and a line in the history index.
  */
-export async function finalizeRun(store: RunStore, runId: string): Promise<FinalizeResult> {
+export async function finalizeRun(
+  store: RunStore,
+  runId: string,
+  opts: { sink?: MetricsSink } = {},
+): Promise<FinalizeResult> {
   const keys = runKeys(runId);
   const plan = await loadPlan(store, runId);
   const state = await getJson(store, keys.watchState, (v) => WatchStateSchema.parse(v));
@@ -63,6 +68,14 @@ export async function finalizeRun(store: RunStore, runId: string): Promise<Final
     durationMs,
     regionRequests: state.regionRequests,
   });
+  const sink = opts.sink;
+  if (sink) {
+    const before = sink.stats();
+    await sink.writeSummary(summary);
+    await sink.flush();
+    addSinkDelivery(state.sinks, sink.name, before, sink.stats());
+  }
+  if (Object.keys(state.sinks).length) summary.fleet.sinks = state.sinks;
   await putJson(store, keys.summary, summary);
 
   const timeline = await loadTimeline(store, runId);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { type Plan, type RunStatus, runKeys } from '../contracts';
 import { type FinalizeResult, finalizeRun } from '../finalizer/finalize-run';
 import { planRun } from '../planner/plan-run';
+import type { MetricsSink } from '../sinks/metrics-sink';
 import { LocalRunStore } from '../store/local-run-store';
 import { getJson, putJson } from '../store/run-store';
 import { watchTick } from '../watcher/watch-tick';
@@ -17,6 +18,8 @@ export interface LocalFleetOptions {
   /** Run-store folder (runs/<runId>/… below it). */
   storeRoot: string;
   k6Path: string;
+  /** Metrics sink for intervals, rollups, thresholds, events and the summary. */
+  sink?: MetricsSink;
   /** Controller tick. @default 1000 */
   tickMs?: number;
   /** Ctrl-C: stop every runner cleanly, still finalize. */
@@ -95,7 +98,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
   let status: RunStatus;
   try {
     for (;;) {
-      status = await watchTick(store, plan.runId);
+      status = await watchTick(store, plan.runId, { sink: o.sink });
       o.onStatus?.(status, plan);
       if (status.phase === 'finished') break;
       await sleep(o.tickMs ?? 1000);
@@ -106,7 +109,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
     o.signal?.removeEventListener('abort', onAbort);
     for (const r of runners) r.killGroup('SIGKILL');
   }
-  const fin = await finalizeRun(store, plan.runId);
+  const fin = await finalizeRun(store, plan.runId, { sink: o.sink });
   const final = (await getJson(store, keys.status, (v) => v as RunStatus)) ?? status;
   return {
     ...fin,

@@ -26,8 +26,24 @@ export const WatchStateSchema = z.object({
   /** End of the latest interval record seen (test duration for rates). */
   lastEndMs: z.number().optional(),
   regionRequests: z.record(z.string(), z.number()),
+  /** Metrics-sink delivery counts accumulated over ticks (a Lambda tick has its own sink). */
+  sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).default({}),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
+
+/** Adds what a sink delivered since `before` to the run's totals. */
+export function addSinkDelivery(
+  totals: WatchState['sinks'],
+  name: string,
+  before: { written: number; dropped: number },
+  after: { written: number; dropped: number },
+): void {
+  const t = totals[name] ?? { written: 0, dropped: 0 };
+  totals[name] = {
+    written: t.written + after.written - before.written,
+    dropped: t.dropped + after.dropped - before.dropped,
+  };
+}
 
 export function initialWatchState(): WatchState {
   return {
@@ -41,5 +57,6 @@ export function initialWatchState(): WatchState {
     results: {},
     thresholds: undefined,
     regionRequests: {},
+    sinks: {},
   };
 }

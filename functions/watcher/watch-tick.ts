@@ -17,13 +17,14 @@ import { liveStats } from '../core/rollup/live-stats';
 import { ThresholdEvaluator } from '../core/thresholds/evaluate';
 import { decideVerdict } from '../core/verdict/verdict';
 import { loadPlan } from '../runner/run-runner';
+import type { MetricsSink } from '../sinks/metrics-sink';
 import { getJson, putJson, type RunStore } from '../store/run-store';
-import { initialWatchState, type WatchState, WatchStateSchema } from './watch-state';
+import { addSinkDelivery, initialWatchState, type WatchState, WatchStateSchema } from './watch-state';
 
 export interface WatchTickOptions {
   now?: number;
-  /** Called with each timeline point as it is emitted (metrics sinks). */
-  onRollup?: (point: RollupPoint, plan: Plan) => Promise<void> | void;
+  /** Where intervals, rollups, thresholds and events also go; flushed before the tick ends. */
+  sink?: MetricsSink;
 }
 
 /** A runner silent this long after the start is presumed dead. */
@@ -49,11 +50,16 @@ export async function watchTick(
     ? ThresholdEvaluator.fromJSON(plan.thresholds, state.thresholds)
     : new ThresholdEvaluator(plan.thresholds);
 
+  const sink = opts.sink;
+  const sinkBefore = sink?.stats();
+  const wasStarted = state.startAt !== undefined;
+  const wasAborted = state.abort !== undefined;
   await collectReady(store, plan, state);
   // Results first: a runner writes its last interval before its result, so every interval
   // of a runner whose result we hold is already listed when we collect intervals next.
   await collectResults(store, plan, state);
   const fresh = await collectIntervals(store, plan, state, now);
+  if (fresh.length) await sink?.writeIntervals(fresh, plan.testName);
   for (const rec of fresh) {
     table.addRecord(rec);
     addToWindow(state, plan, rec);
@@ -130,7 +136,24 @@ export async function watchTick(
 
   for (const point of emitWindows(state, plan, now, finished)) {
     await putJson(store, keys.timelinePoint(Math.round(point.elapsedMs / plan.timing.intervalMs) - 1), point);
-    await opts.onRollup?.(point, plan);
+    await sink?.writeRollup(runId, plan.testName, point);
+  }
+  if (sink && sinkBefore) {
+    await sink.writeThresholds(runId, plan.testName, now, judged.states);
+    if (!wasStarted && state.startAt !== undefined) {
+      await sink.writeEvent(runId, plan.testName, {
+        at: state.startAt,
+        kind: 'start',
+        text: `${plan.testName} starts on ${plan.runners.length} runners`,
+      });
+    }
+    if (!wasAborted && abort)
+      await sink.writeEvent(runId, plan.testName, { at: abort.at, kind: 'abort', text: abort.reason });
+    if (finished && state.finishedAt === now) {
+      await sink.writeEvent(runId, plan.testName, { at: now, kind: 'end', text: `${plan.testName} ended` });
+    }
+    await sink.flush();
+    addSinkDelivery(state.sinks, sink.name, sinkBefore, sink.stats());
   }
 
   const control: Control = { v: 1, heartbeatAt: now, startAt: state.startAt, abort };

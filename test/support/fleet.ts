@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { RegionWeight, RunStatus } from '../../functions/contracts';
 import { type LocalFleetResult, runLocalFleet } from '../../functions/local/run-local';
 import type { RunnerProcess } from '../../functions/local/runner-process';
+import type { MetricsSink } from '../../functions/sinks/metrics-sink';
 import { K6_PATH } from './k6-path';
 
 export const THREE_REGIONS: RegionWeight[] = [
@@ -27,6 +28,7 @@ export async function runFleet(o: {
   intervalSeconds?: number;
   heartbeatTimeoutSeconds?: number;
   extraOutputs?: string[];
+  sink?: MetricsSink;
   onStatus?: (s: RunStatus) => void;
   onRunners?: (runners: RunnerProcess[]) => void;
 }): Promise<FleetRun> {
@@ -50,6 +52,7 @@ export async function runFleet(o: {
     k6Path: K6_PATH,
     tickMs: 500,
     extraOutputs: o.extraOutputs,
+    sink: o.sink,
     onPlan: (_plan, r) => {
       runners = r;
       o.onRunners?.(r);
