@@ -23,10 +23,8 @@ export const HANDLER_ENV = {
   dispatchBackoffMs: 'K6_FLEET_DISPATCH_BACKOFF_MS',
   /** Event bus for `k6-fleet Run Finished`. */
   eventBus: 'K6_FLEET_EVENT_BUS',
-  /** Timestream database/table/region for the metrics sink (issue #4), when configured. */
-  timestreamDatabase: 'K6_FLEET_TIMESTREAM_DATABASE',
-  timestreamTable: 'K6_FLEET_TIMESTREAM_TABLE',
-  timestreamRegion: 'K6_FLEET_TIMESTREAM_REGION',
+  /** The metrics sink of the watcher and finalizer, a JSON SinkConfig (unset: no sink). */
+  sink: 'K6_FLEET_SINK',
   /** S3-compatible endpoint (e.g. a local emulator); path-style addressing is used with it. */
   s3Endpoint: 'K6_FLEET_S3_ENDPOINT',
 } as const;

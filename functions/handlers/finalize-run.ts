@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { createEventBridgeClient, createS3Client } from '../aws/aws-clients';
 import { HANDLER_ENV, readHandlerEnv } from '../aws/handler-env';
 import { publishRunFinished } from '../aws/run-finished-publisher';
+import { sinkFromEnv } from '../aws/sink-from-env';
 import { type FinalizeResult, type RunRefEvent, RunRefEventSchema } from '../aws/task-io';
 import type { Summary } from '../contracts';
 import { finalizeRun } from '../finalizer/finalize-run';
@@ -18,6 +19,7 @@ const env = readHandlerEnv(
 const logger = new Logger({ serviceName: 'k6-fleet-finalize' });
 const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
 const events = createEventBridgeClient();
+const sink = sinkFromEnv();
 
 /** One line that says what happened and where to look: the execution's Fail cause. */
 export function verdictCause(summary: Summary, reportUri: string): string {
@@ -49,7 +51,7 @@ export function verdictCause(summary: Summary, reportUri: string): string {
  */
 export const handler = async (rawEvent: unknown): Promise<FinalizeResult> => {
   const { runId }: RunRefEvent = RunRefEventSchema.parse(rawEvent);
-  const { summary, summaryKey, reportKey } = await finalizeRun(store, runId);
+  const { summary, summaryKey, reportKey } = await finalizeRun(store, runId, { sink });
   const reportUri = store.describe(reportKey);
   await publishRunFinished(events, env[HANDLER_ENV.eventBus], {
     runId,

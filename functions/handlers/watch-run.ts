@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { createS3Client } from '../aws/aws-clients';
 import { HANDLER_ENV, readHandlerEnv } from '../aws/handler-env';
+import { sinkFromEnv } from '../aws/sink-from-env';
 import { type RunRefEvent, RunRefEventSchema, type WatchResult } from '../aws/task-io';
 import { S3RunStore } from '../store/s3-run-store';
 import { watchTick } from '../watcher/watch-tick';
@@ -14,6 +15,8 @@ const env = readHandlerEnv(
 );
 const logger = new Logger({ serviceName: 'k6-fleet-watch' });
 const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
+// Intervals, rollups, thresholds and events go to the metrics sink from here (not the runners).
+const sink = sinkFromEnv();
 
 /**
  * Watch: one tick of the controller (merge new intervals, judge thresholds, heartbeat,
@@ -22,7 +25,7 @@ const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[
  */
 export const handler = async (rawEvent: unknown): Promise<WatchResult> => {
   const { runId }: RunRefEvent = RunRefEventSchema.parse(rawEvent);
-  const status = await watchTick(store, runId);
+  const status = await watchTick(store, runId, { sink });
   logger.debug('tick', { runId, phase: status.phase, elapsedMs: status.elapsedMs });
   return { phase: status.phase, elapsedMs: status.elapsedMs, verdict: status.verdict };
 };

@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy, type Stack } from 'aws-cdk-lib';
+import { RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as timestream from 'aws-cdk-lib/aws-timestream';
 import { Construct } from 'constructs';
@@ -15,22 +15,6 @@ export interface MetricsTableProps {
    * @default true
    */
   readonly retainOnDelete?: boolean;
-}
-
-/** ARN of a Timestream table, built from names (usable in stacks of other regions). */
-export function timestreamTableArn(
-  stack: Stack,
-  region: string,
-  databaseName: string,
-  tableName: string,
-): string {
-  return stack.formatArn({
-    service: 'timestream',
-    region,
-    account: Aws.ACCOUNT_ID,
-    resource: 'database',
-    resourceName: `${databaseName}/table/${tableName}`,
-  });
 }
 
 /**

@@ -8,7 +8,6 @@ import { HANDLER_ENV } from '../../functions/aws/handler-env';
 import type { RunnerVpc } from '../config/fleet-config-schema';
 import { FleetFunction } from './fleet-function';
 import { K6Layer } from './k6-layer';
-import { grantTimestreamWrite } from './metrics-table';
 
 export interface RunnerFunctionProps {
   readonly functionName: string;
@@ -19,20 +18,13 @@ export interface RunnerFunctionProps {
   /** The run-store bucket in the home region, by name (no cross-region reference). */
   readonly bucketName: string;
   readonly bucketRegion: string;
-  /** Timestream table the runner's metrics sink may write to. @default - none */
-  readonly timestream?: {
-    readonly tableArn: string;
-    readonly databaseName: string;
-    readonly tableName: string;
-    readonly region: string;
-  };
   readonly vpc?: RunnerVpc;
   readonly logRetention: logs.RetentionDays;
 }
 
 /**
  * One region's runner: a Lambda with the k6 layer that runs one share of a test. It may
- * read and write only runs/* of the home bucket (and write the metrics table).
+ * read and write only runs/* of the home bucket.
  */
 export class RunnerFunction extends Construct {
   readonly fn: FleetFunction;
@@ -55,13 +47,6 @@ export class RunnerFunction extends Construct {
         [HANDLER_ENV.bucket]: props.bucketName,
         [HANDLER_ENV.bucketRegion]: props.bucketRegion,
         [HANDLER_ENV.k6Path]: K6Layer.K6_PATH,
-        ...(props.timestream
-          ? {
-              [HANDLER_ENV.timestreamDatabase]: props.timestream.databaseName,
-              [HANDLER_ENV.timestreamTable]: props.timestream.tableName,
-              [HANDLER_ENV.timestreamRegion]: props.timestream.region,
-            }
-          : {}),
       },
       ...network,
     });
@@ -71,7 +56,6 @@ export class RunnerFunction extends Construct {
 
     const bucket = s3.Bucket.fromBucketName(this, 'RunStore', props.bucketName);
     bucket.grantReadWrite(this.fn, 'runs/*');
-    if (props.timestream) grantTimestreamWrite(this.fn, props.timestream.tableArn);
   }
 
   private network(v: RunnerVpc) {

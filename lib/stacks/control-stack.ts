@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import type { SinkConfig } from '../../functions/sinks/sink-config';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
@@ -83,12 +84,15 @@ export class ControlStack extends Stack {
     }
 
     const storeEnv = { [HANDLER_ENV.bucket]: bucket.bucketName, [HANDLER_ENV.bucketRegion]: this.region };
-    const metricsEnv: Record<string, string> = this.metricsTable
-      ? {
-          [HANDLER_ENV.timestreamDatabase]: this.metricsTable.databaseName,
-          [HANDLER_ENV.timestreamTable]: this.metricsTable.tableName,
-          [HANDLER_ENV.timestreamRegion]: this.region,
-        }
+    // The watcher and finalizer are the sink's only writers (runners hand intervals to the watcher).
+    const sinkConfig: SinkConfig | undefined = this.metricsTable && {
+      kind: 'timestream',
+      database: this.metricsTable.databaseName,
+      table: this.metricsTable.tableName,
+      region: this.region,
+    };
+    const metricsEnv: Record<string, string> = sinkConfig
+      ? { [HANDLER_ENV.sink]: JSON.stringify(sinkConfig) }
       : {};
     const common = { architecture, logRetention };
 
@@ -178,6 +182,7 @@ export class ControlStack extends Stack {
     });
     bucket.grantReadWrite(finalize, 'runs/*');
     bucket.grantReadWrite(finalize, 'history/*');
+    this.metricsTable?.grantWrite(finalize);
     events.EventBus.fromEventBusName(this, 'DefaultBus', 'default').grantPutEventsTo(finalize);
 
     const abortOnStop = new FleetFunction(this, 'AbortOnStop', {

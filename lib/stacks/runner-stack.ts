@@ -4,7 +4,6 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
-import { timestreamTableArn } from '../constructs/metrics-table';
 import { RunnerFunction } from '../constructs/runner-function';
 import { acknowledgeFleetFunctionFindings, acknowledgeRunStoreGrant } from './nag-acknowledgements';
 
@@ -17,9 +16,10 @@ export interface RunnerStackProps extends StackProps {
 }
 
 /**
- * One runner region: the runner Lambda and its k6 layer. It finds the home bucket and
- * metrics table by their derived names, so it has no CloudFormation link to the control
- * stack (no cross-region exports, no SSM parameters, deploys in any order).
+ * One runner region: the runner Lambda and its k6 layer. It finds the home bucket by its
+ * derived name, so it has no CloudFormation link to the control stack (no cross-region
+ * exports, no SSM parameters, deploys in any order). Runners write no metrics sink: the
+ * watcher forwards their interval records.
  */
 export class RunnerStack extends Stack {
   readonly runner: RunnerFunction;
@@ -32,7 +32,6 @@ export class RunnerStack extends Stack {
       throw new Error(`RunnerStack: ${props.runnerRegion} is not one of the config's runnerRegions`);
     }
     const names = fleetNames(config, Aws.ACCOUNT_ID);
-    const ts = config.timestream;
     this.runner = new RunnerFunction(this, 'Runner', {
       functionName: names.runnerFunction,
       architecture:
@@ -42,14 +41,6 @@ export class RunnerStack extends Stack {
       k6LayerDir: props.k6LayerDir,
       bucketName: names.bucket,
       bucketRegion: config.homeRegion,
-      timestream: ts
-        ? {
-            tableArn: timestreamTableArn(this, config.homeRegion, ts.databaseName, ts.tableName),
-            databaseName: ts.databaseName,
-            tableName: ts.tableName,
-            region: config.homeRegion,
-          }
-        : undefined,
       vpc: regionConfig.vpc,
       logRetention: config.logRetentionDays as logs.RetentionDays,
     });

@@ -1,6 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateDatabaseCommand,
+  CreateTableCommand,
+  TimestreamWriteClient,
+} from '@aws-sdk/client-timestream-write';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -78,6 +83,15 @@ describe('the run state machine, run locally with the real handlers', () => {
       }),
     );
     store = new S3RunStore(s3, BUCKET);
+    // The fleet's Timestream table, on the same emulator: the watcher and finalizer write it.
+    const timestream = new TimestreamWriteClient({
+      endpoint: moto.endpoint,
+      region: 'eu-west-1',
+      credentials: MOTO_CREDENTIALS,
+    });
+    await timestream.send(new CreateDatabaseCommand({ DatabaseName: 'k6fleet' }));
+    await timestream.send(new CreateTableCommand({ DatabaseName: 'k6fleet', TableName: 'metrics' }));
+    timestream.destroy();
 
     // The Lambdas' environment, as the control and runner stacks set it.
     const env: Record<string, string> = {
@@ -93,6 +107,13 @@ describe('the run state machine, run locally with the real handlers', () => {
       K6_FLEET_RUNNER_TIMEOUT_SECONDS: '900',
       K6_FLEET_K6: K6_PATH,
       K6_FLEET_EVENT_BUS: 'default',
+      K6_FLEET_SINK: JSON.stringify({
+        kind: 'timestream',
+        database: 'k6fleet',
+        table: 'metrics',
+        region: 'eu-west-1',
+        endpoint: moto.endpoint,
+      }),
       AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
       AWS_REGION: 'eu-west-1',
@@ -204,6 +225,9 @@ export default function () { if (__ENV.TOKEN) http.get(__ENV.TARGET + '/api/item
     expect(summary.metrics.http_reqs?.values.count).toBe(40);
     expect(summary.fleet.runners.map((r) => r.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
     expect(target.stats().requests).toBe(40);
+    // The watcher and finalizer delivered metrics to the Timestream sink, none dropped.
+    expect(summary.fleet.sinks?.timestream?.written).toBeGreaterThan(0);
+    expect(summary.fleet.sinks?.timestream?.dropped).toBe(0);
     // Each runner was invoked in its own region.
     expect(
       runnersOfThisRun()

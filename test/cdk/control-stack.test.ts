@@ -127,6 +127,14 @@ describe('ControlStack', () => {
     expect(env('plan')[HANDLER_ENV.runnerTimeoutSeconds]).toBe('900');
     expect(env('plan')[HANDLER_ENV.k6Path]).toBe('/opt/bin/k6');
     expect(env('dispatch')[HANDLER_ENV.runnerFunctionName]).toBe('k6-fleet-runner');
+    // The watcher and finalizer write the metrics sink: the fleet's Timestream table.
+    const sink = { kind: 'timestream', database: 'k6fleet', table: 'metrics', region: 'eu-west-1' };
+    for (const fn of ['watch', 'finalize'] as const) {
+      expect(
+        JSON.parse(t.toJSON().Resources[logicalIdOf(fn)].Properties.Environment.Variables[HANDLER_ENV.sink]),
+      ).toEqual(sink);
+    }
+    expect(env('dispatch')[HANDLER_ENV.sink]).toBeUndefined();
     // The planner runs `k6 inspect`: it carries the k6 layer.
     expect(t.toJSON().Resources[logicalIdOf('plan')].Properties.Layers).toHaveLength(1);
     t.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['arm64'] });
@@ -180,6 +188,9 @@ describe('ControlStack', () => {
     expect(resourcesWith('watch', 'timestream:WriteRecords')).toEqual([
       { 'Fn::GetAtt': [fleet.control.getLogicalId(fleet.control.metricsTable?.table as never), 'Arn'] },
     ]);
+    expect(resourcesWith('finalize', 'timestream:WriteRecords')).toEqual(
+      resourcesWith('watch', 'timestream:WriteRecords'),
+    );
     expect(resourcesWith('watch', 'timestream:DescribeEndpoints')).toEqual(['*']);
     expect(resourcesWith('validate', 'timestream:WriteRecords')).toEqual([]);
   });

@@ -40,7 +40,7 @@ describe('RunnerStack', () => {
     });
   });
 
-  it('reaches the home bucket and metrics table by derived names, without cross-stack references', () => {
+  it('reaches the home bucket by its derived name, without cross-stack references', () => {
     const t = fleet.runnerTemplate('ap-southeast-2');
     const env = (only(t, 'AWS::Lambda::Function').props.Environment as { Variables: Record<string, unknown> })
       .Variables;
@@ -49,10 +49,9 @@ describe('RunnerStack', () => {
       [HANDLER_ENV.bucket]: bucketName,
       [HANDLER_ENV.bucketRegion]: 'eu-west-1',
       [HANDLER_ENV.k6Path]: '/opt/bin/k6',
-      [HANDLER_ENV.timestreamDatabase]: 'k6fleet',
-      [HANDLER_ENV.timestreamTable]: 'metrics',
-      [HANDLER_ENV.timestreamRegion]: 'eu-west-1',
     });
+    // Runners write no metrics sink: the watcher forwards their intervals.
+    expect(env[HANDLER_ENV.sink]).toBeUndefined();
     // The control stack names its bucket with the very same expression …
     const controlBucket = fleet.controlTemplate.findResources('AWS::S3::Bucket', {
       Properties: { BucketName: bucketName },
@@ -69,7 +68,7 @@ describe('RunnerStack', () => {
     t.resourceCountIs('Custom::CrossRegionExportReader', 0);
   });
 
-  it('grants read/write on runs/* of the home bucket and writes to the one Timestream table only', () => {
+  it('grants read/write on runs/* of the home bucket, and nothing else of the fleet', () => {
     const t = fleet.runnerTemplate('eu-west-1');
     const bucketArn = {
       'Fn::Join': [
@@ -96,19 +95,7 @@ describe('RunnerStack', () => {
         ],
       },
     ]);
-    const write = statements.Statement.find((s) => [s.Action].flat().includes('timestream:WriteRecords'));
-    expect(write?.Resource).toEqual({
-      'Fn::Join': [
-        '',
-        [
-          'arn:',
-          { Ref: 'AWS::Partition' },
-          ':timestream:eu-west-1:',
-          { Ref: 'AWS::AccountId' },
-          ':database/k6fleet/table/metrics',
-        ],
-      ],
-    });
+    expect(JSON.stringify(statements)).not.toContain('timestream:');
     expect(JSON.stringify(statements)).not.toContain('s3:*');
     expect(JSON.stringify(statements)).not.toContain('lambda:');
   });
