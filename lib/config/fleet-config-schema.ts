@@ -9,13 +9,22 @@ const regionSchema = z
 /** A private network for the runners of one region (to reach targets that are not public). */
 export const RunnerVpcSchema = z
   .object({
-    vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'expected a VPC id such as "vpc-0abc1234"'),
+    vpcId: z
+      .string()
+      .regex(/^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/, 'expected a VPC id such as "vpc-0a1b2c3d4e5f60718"'),
     /** Private subnets with a route to the internet or to S3/Timestream endpoints in the home region. */
     subnetIds: z
       .array(z.string().regex(/^subnet-[0-9a-f]+$/, 'expected subnet ids such as "subnet-0abc"'))
       .min(1),
     securityGroupIds: z
-      .array(z.string().regex(/^sg-[0-9a-f]+$/, 'expected security group ids such as "sg-0abc"'))
+      .array(
+        z
+          .string()
+          .regex(
+            /^sg-([0-9a-f]{8}|[0-9a-f]{17})$/,
+            'expected security group ids such as "sg-0a1b2c3d4e5f60718"',
+          ),
+      )
       .min(1),
   })
   .strict();

@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -48,6 +48,13 @@ export class RunnerStack extends Stack {
     // How cdk-nag prints the home bucket's ARN (built from its derived name).
     const nagBucketArn = `arn:<AWS::Partition>:s3:::${fleetNames(config, '<AWS::AccountId>').bucket}`;
     acknowledgeRunStoreGrant(this.runner.fn, nagBucketArn, ['runs/'], 'readWrite');
+    if (regionConfig.vpc) {
+      Validations.of(this.runner.fn).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+        reason:
+          'The AWS managed VPC access role only lets Lambda create and delete the network interfaces it needs in the configured subnets.',
+      });
+    }
     new CfnOutput(this, 'RunnerFunctionName', { value: this.runner.fn.functionName });
   }
 }

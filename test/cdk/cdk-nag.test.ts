@@ -6,6 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FleetConfigInput } from '../../lib/config/fleet-config-schema';
 import { parseFleetConfig } from '../../lib/config/load-fleet-config';
 import { buildFleet } from '../../lib/fleet-app';
 import { ensureK6LayerDir } from '../../lib/k6-layer/k6-layer-dir';
@@ -36,10 +37,13 @@ function acknowledgements(root: IConstruct): [string, string, string][] {
 }
 
 /** Synthesizes the sample fleet with the AWS Solutions checks, as bin/app.ts does. */
-function checkFleet(extra?: (fleet: ReturnType<typeof buildFleet>) => void) {
+function checkFleet(
+  extra?: (fleet: ReturnType<typeof buildFleet>) => void,
+  configInput: FleetConfigInput = sampleConfigInput(),
+) {
   const outdir = mkdtempSync(join(tmpdir(), 'k6fleet-nag-'));
   const app = new App({ outdir, context: { ...CDK_JSON_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
-  const config = parseFleetConfig(sampleConfigInput());
+  const config = parseFleetConfig(configInput);
   const fleet = buildFleet(app, config, {
     k6LayerDir: ensureK6LayerDir(config.runner.architecture),
     account: ACCOUNT,
@@ -78,6 +82,28 @@ describe('cdk-nag AwsSolutions checks', () => {
       expect(reason, `${path} ${id}`).not.toMatch(/^(todo|tbd|n\/a|placeholder)/i);
     }
   });
+
+  it('also passes for a fleet that is deleted on destroy, without Timestream, with a VPC', () => {
+    const { timestream: _none, ...base } = sampleConfigInput();
+    const { report, error } = checkFleet(undefined, {
+      ...base,
+      bucket: { retainOnDelete: false },
+      runnerRegions: [
+        {
+          region: 'eu-west-1',
+          weight: 100,
+          vpc: {
+            vpcId: 'vpc-0a1b2c3d4e5f60718',
+            subnetIds: ['subnet-0a1b2c3d4e5f60718'],
+            securityGroupIds: ['sg-0c1b2c3d4e5f60718'],
+          },
+        },
+      ],
+      schedules: [],
+    });
+    expect(openFindings(report)).toEqual([]);
+    expect(error).toBeUndefined();
+  }, 600_000);
 
   it('stops the synth on a finding nobody acknowledged (the check is live)', () => {
     // Prepare + Act: the same fleet plus a bucket that allows plain HTTP.

@@ -75,7 +75,7 @@ describe('fleet config', () => {
           {
             region: 'eu-west-1',
             weight: 100,
-            vpc: { vpcId: 'vpc-0a1', subnetIds: ['net-1'], securityGroupIds: ['sg-0b2'] },
+            vpc: { vpcId: 'vpc-0a1b2c3d', subnetIds: ['net-1'], securityGroupIds: ['sg-0b1b2c3d'] },
           },
         ],
       },

@@ -109,7 +109,11 @@ describe('RunnerStack', () => {
         {
           region: 'eu-west-1',
           weight: 100,
-          vpc: { vpcId: 'vpc-0abc', subnetIds: ['subnet-0a', 'subnet-0b'], securityGroupIds: ['sg-0c'] },
+          vpc: {
+            vpcId: 'vpc-0a1b2c3d4e5f60718',
+            subnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0b1b2c3d'],
+            securityGroupIds: ['sg-0c1b2c3d4e5f60718'],
+          },
         },
       ],
       schedules: [],
@@ -119,7 +123,10 @@ describe('RunnerStack', () => {
       Architectures: ['x86_64'],
       MemorySize: 4096,
       Timeout: 600,
-      VpcConfig: { SubnetIds: ['subnet-0a', 'subnet-0b'], SecurityGroupIds: ['sg-0c'] },
+      VpcConfig: {
+        SubnetIds: ['subnet-0a1b2c3d4e5f60718', 'subnet-0b1b2c3d'],
+        SecurityGroupIds: ['sg-0c1b2c3d4e5f60718'],
+      },
     });
     t.hasResourceProperties('AWS::Lambda::LayerVersion', { CompatibleArchitectures: ['x86_64'] });
   }, 600_000);
