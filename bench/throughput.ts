@@ -20,8 +20,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KEPT_TAGS } from '../functions/contracts';
 import { numericFlags } from './lib/cli-flags';
 import { K6_BIN } from './lib/k6-binary';
+import { LoadSampler, type SteadyWindow } from './lib/load-sampler';
 import { ONE_REGION, runBenchFleet } from './lib/local-fleet';
 import { startNullReceiver } from './lib/null-receiver';
 import { RunnerK6, swapOutput } from './lib/runner-k6';
@@ -35,7 +37,7 @@ const flags = numericFlags(
   { rounds: 'interleaved rounds of all variants', duration: 'seconds per measurement', vus: 'constant VUs' },
 );
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e';
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 interface Measurement {
   /** Requests the target counted. */
   requests: number;
@@ -43,14 +45,21 @@ interface Measurement {
   k6Requests?: number;
   /** Metrics payload bytes the null receiver read. */
   outputBytes?: number;
+  /**
+   * The steady load phase: CPU of k6, of the runner process around it (c), of the target
+   * and of the bench process (null receiver and REST polling in b, d–f; orchestrator and
+   * watcher in c).
+   */
+  steady: SteadyWindow;
 }
 
 const VARIANTS: Record<VariantId, string> = {
   a: 'a: bare k6 run',
   b: 'b: k6 + runner flags, OTel → null receiver',
   c: 'c: runner (local fleet, 1 runner)',
-  d: 'd: k6 + runner flags, prometheus-rw → null receiver',
+  d: 'd: k6 + runner flags, prometheus-rw → null',
   e: 'e: k6 + runner flags, no output',
+  f: 'f: as b, --system-tags = KEPT_TAGS',
 };
 
 const script = (url: string) => `
@@ -61,7 +70,7 @@ export const options = {
 export default function () { http.get('${url}/'); }
 `;
 
-function k6ExitCode(args: string[], cwd: string): Promise<number | null> {
+function spawnK6(args: string[], cwd: string): { pid: number; exitCode: Promise<number | null> } {
   const child = spawn(K6_BIN, args, {
     cwd,
     env: { PATH: process.env.PATH, HOME: process.env.HOME ?? '/tmp' },
@@ -71,12 +80,13 @@ function k6ExitCode(args: string[], cwd: string): Promise<number | null> {
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr = (stderr + d).slice(-2000);
   });
-  return new Promise((resolve) =>
+  const exitCode = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       if (code !== 0) process.stderr.write(`k6 exited with ${code}: ${stderr}\n`);
       resolve(code);
     }),
   );
+  return { pid: child.pid!, exitCode };
 }
 
 async function main(): Promise<void> {
@@ -103,19 +113,33 @@ async function main(): Promise<void> {
       K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
     }),
   };
+  // The tags the runner's receiver keeps (KEPT_TAGS): every other tag is built into each
+  // sample's OTel attribute set and then thrown away.
+  const keptTagsOnly = {
+    args: (a: string[]) => [...a.slice(0, -1), '--system-tags', KEPT_TAGS.join(','), a[a.length - 1]!],
+    env: (e: NodeJS.ProcessEnv) => e,
+  };
   const noOutput = { args: (a: string[]) => swapOutput(a, undefined), env: (e: NodeJS.ProcessEnv) => e };
 
   const measure = async (id: VariantId): Promise<Measurement> => {
     await target.resetStats();
     const bytesBefore = nullReceiver.counts.bytes;
+    let roots: number[] = [];
+    const sampler = new LoadSampler(
+      () => roots,
+      target.pid,
+      async () => (await target.stats()).requests,
+    );
     let k6Requests: number | undefined;
     let code: number | null;
     if (id === 'a') {
       const exportFile = join(dir, 'summary-a.json');
-      code = await k6ExitCode(
+      const k6 = spawnK6(
         ['run', '--quiet', '--no-usage-report', '--summary-export', exportFile, scriptPath],
         dir,
       );
+      roots = [k6.pid];
+      code = await k6.exitCode;
       const exported = JSON.parse(await readFile(exportFile, 'utf8')) as {
         metrics: Record<string, { count?: number; values?: { count?: number } }>;
       };
@@ -127,14 +151,20 @@ async function main(): Promise<void> {
         script: text,
         regions: ONE_REGION,
         runnersPerRegion: 1,
+        onRunnerPids: (pids) => {
+          roots = pids;
+        },
       });
       code = run.summary.fleet.exitCode;
       k6Requests = run.summary.metrics.http_reqs?.values.count;
       await run.dispose();
     } else {
-      const variation = id === 'b' ? otlp : id === 'd' ? promRw : noOutput;
-      code = await runnerK6.run(nullReceiver.hostPort, variation);
+      const variation = id === 'b' ? otlp : id === 'd' ? promRw : id === 'f' ? keptTagsOnly : noOutput;
+      code = await runnerK6.run(nullReceiver.hostPort, variation, (pid) => {
+        roots = [pid];
+      });
     }
+    await sampler.stop();
     if (code !== 0) throw new Error(`variant ${id} ended with exit code ${code}`);
     const { requests } = await target.stats();
     if (k6Requests !== undefined && k6Requests !== requests) {
@@ -142,12 +172,18 @@ async function main(): Promise<void> {
         `note: variant ${id}: k6 counted ${k6Requests} requests, the target ${requests}\n`,
       );
     }
-    const outputBytes =
-      id === 'a' || id === 'c' || id === 'e' ? undefined : nullReceiver.counts.bytes - bytesBefore;
-    return { requests, k6Requests, outputBytes };
+    const steady = sampler.steady();
+    if (!steady) throw new Error(`variant ${id}: no steady load phase to measure (use a longer --duration)`);
+    return {
+      requests,
+      k6Requests,
+      outputBytes:
+        id === 'b' || id === 'd' || id === 'f' ? nullReceiver.counts.bytes - bytesBefore : undefined,
+      steady,
+    };
   };
 
-  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e'];
+  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f'];
   const rounds: Record<VariantId, Measurement>[] = [];
   try {
     for (let round = 1; round <= flags.rounds; round++) {
@@ -167,54 +203,118 @@ async function main(): Promise<void> {
   }
 
   const rps = (m: Measurement) => m.requests / flags.duration;
-  const perRound = (id: VariantId) => rounds.map((r) => rps(r[id]));
-  const ratios = (x: VariantId, y: VariantId) => rounds.map((r) => rps(r[x]) / rps(r[y]));
+  /** Load-generator CPU (k6, plus the runner process in c) per 1,000 requests. */
+  const genCpu = (m: Measurement) => ((m.steady.k6CpuMs + m.steady.runnerCpuMs) / m.steady.requests) * 1000;
+  const perRound = (id: VariantId, f: (m: Measurement) => number) => rounds.map((r) => f(r[id]));
   const spread = (v: number[], digits: number) =>
     `${Math.min(...v).toFixed(digits)}–${Math.max(...v).toFixed(digits)}`;
-  const ratioCell = (x: VariantId, y: VariantId) => {
-    const v = ratios(x, y);
-    return `${median(v).toFixed(3)} (${spread(v, 3)})`;
-  };
+  const cell = (v: number[], digits: number) => `${median(v).toFixed(digits)} (${spread(v, digits)})`;
+  /** Per-round throughput ratio x/y: pairs measured back to back share the machine's load. */
+  const wallRatios = (x: VariantId, y: VariantId) => rounds.map((r) => rps(r[x]) / rps(r[y]));
+  /** Per-round capacity ratio x/y from load-generator CPU per request (CPU-bound throughput). */
+  const cpuRatios = (x: VariantId, y: VariantId) => rounds.map((r) => genCpu(r[y]) / genCpu(r[x]));
+  const perK = (f: (w: SteadyWindow) => number) => (m: Measurement) =>
+    (f(m.steady) / m.steady.requests) * 1000;
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
 
   process.stdout.write(
-    `\n## Throughput — ${startedAt.toISOString()}, ${flags.rounds} rounds × ${flags.duration} s, ${flags.vus} VUs, ` +
-      `load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')}\n`,
+    `\n## Throughput — ${startedAt.toISOString()}, ${flags.rounds} rounds × ${flags.duration} s, ` +
+      `${flags.vus} VUs, load average before ${load(loadBefore)}, after ${load(loadavg())}\n`,
   );
   printTable(
-    'Requests/s per round (interleaved a, b, c, d, e)',
+    'Requests/s per round (interleaved a–f in each round)',
     ['variant', ...rounds.map((_, i) => `round ${i + 1}`)],
-    ids.map((id) => [VARIANTS[id], ...perRound(id).map((v) => v.toFixed(0))]),
+    ids.map((id) => [VARIANTS[id], ...perRound(id, rps).map((v) => v.toFixed(0))]),
   );
   printTable(
-    'Throughput: median over rounds; ratios are per-round ratios, median (min–max)',
+    'Throughput (wall clock): median over rounds; ratios are per-round ratios, median (min–max)',
     ['variant', 'median req/s', 'min–max', 'ratio to a', 'ratio to b', 'metrics bytes/s'],
     ids.map((id) => {
-      const bytes = rounds.map((r) => r[id].outputBytes).filter((b) => b !== undefined);
+      const bytes = rounds.flatMap((r) => (r[id].outputBytes === undefined ? [] : [r[id].outputBytes]));
       return [
         VARIANTS[id],
-        median(perRound(id)).toFixed(0),
-        spread(perRound(id), 0),
-        ratioCell(id, 'a'),
-        ratioCell(id, 'b'),
+        median(perRound(id, rps)).toFixed(0),
+        spread(perRound(id, rps), 0),
+        cell(wallRatios(id, 'a'), 3),
+        cell(wallRatios(id, 'b'), 3),
         bytes.length ? (median(bytes) / flags.duration).toFixed(0) : '–',
       ];
     }),
   );
-  const goal = (x: VariantId, y: VariantId, min: number) => {
-    const m = median(ratios(x, y));
-    return [`${x}/${y}`, `≥ ${min}`, m.toFixed(3), m >= min ? 'PASS' : 'MISS'];
-  };
-  printTable('Goals', ['ratio', 'goal', 'median', 'result'], [goal('c', 'b', 0.95), goal('c', 'a', 0.85)]);
   printTable(
-    'Output cost: OpenTelemetry vs prometheus-rw (same runner flags, null receiver)',
-    ['comparison', 'median ratio (min–max)'],
+    'Steady load phase: CPU ms per 1,000 requests, median (min–max); capacity = load-generator (k6 + runner) CPU/req of the reference ÷ that of the variant',
     [
-      ['OTel (b) / no output (e)', ratioCell('b', 'e')],
-      ['prometheus-rw (d) / no output (e)', ratioCell('d', 'e')],
-      ['OTel (b) / prometheus-rw (d)', ratioCell('b', 'd')],
+      'variant',
+      'steady req/s',
+      'k6',
+      'runner process',
+      'target',
+      'bench process',
+      'capacity vs a',
+      'capacity vs b',
     ],
+    ids.map((id) => [
+      VARIANTS[id],
+      cell(
+        perRound(id, (m) => m.steady.requests / m.steady.seconds),
+        0,
+      ),
+      cell(
+        perRound(
+          id,
+          perK((w) => w.k6CpuMs),
+        ),
+        0,
+      ),
+      id === 'c'
+        ? cell(
+            perRound(
+              id,
+              perK((w) => w.runnerCpuMs),
+            ),
+            0,
+          )
+        : '–',
+      cell(
+        perRound(
+          id,
+          perK((w) => w.targetCpuMs),
+        ),
+        0,
+      ),
+      cell(
+        perRound(
+          id,
+          perK((w) => w.benchCpuMs),
+        ),
+        0,
+      ),
+      cell(cpuRatios(id, 'a'), 3),
+      cell(cpuRatios(id, 'b'), 3),
+    ]),
+  );
+  const goal = (x: VariantId, y: VariantId, min: number) => {
+    const wall = median(wallRatios(x, y));
+    const cpu = median(cpuRatios(x, y));
+    const verdict = (v: number) => (v >= min ? 'PASS' : 'MISS');
+    return [`${x}/${y}`, `≥ ${min}`, wall.toFixed(3), verdict(wall), cpu.toFixed(3), verdict(cpu)];
+  };
+  printTable(
+    'Goals',
+    ['ratio', 'goal', 'wall req/s ratio', 'result', 'CPU capacity ratio', 'result'],
+    [goal('c', 'b', 0.95), goal('c', 'a', 0.85)],
+  );
+  printTable(
+    'Output cost, same runner flags, null receiver: throughput ratio (wall) and capacity ratio (CPU), median (min–max)',
+    ['comparison', 'wall ratio', 'CPU capacity ratio'],
+    (
+      [
+        ['OTel (b) / no output (e)', 'b', 'e'],
+        ['prometheus-rw (d) / no output (e)', 'd', 'e'],
+        ['OTel (b) / prometheus-rw (d)', 'b', 'd'],
+        ['OTel, kept tags only (f) / OTel (b)', 'f', 'b'],
+      ] as const
+    ).map(([label, x, y]) => [label, cell(wallRatios(x, y), 3), cell(cpuRatios(x, y), 3)]),
   );
 }
 

@@ -39,6 +39,8 @@ export async function runBenchFleet(o: {
   runnersPerRegion: number;
   extraOutputs?: string[];
   intervalSeconds?: number;
+  /** The runner processes' pids, once they are spawned. */
+  onRunnerPids?: (pids: number[]) => void;
 }): Promise<BenchFleetRun> {
   const storeRoot = await mkdtemp(join(tmpdir(), 'k6-fleet-bench-'));
   const res = await runLocalFleet({
@@ -54,6 +56,8 @@ export async function runBenchFleet(o: {
     storeRoot,
     k6Path: K6_BIN,
     extraOutputs: o.extraOutputs,
+    onPlan: (_plan, runners) =>
+      o.onRunnerPids?.(runners.flatMap((r) => (r.pid === undefined ? [] : [r.pid]))),
   });
   const store = new LocalRunStore(storeRoot);
   const keys = runKeys(res.plan.runId);

@@ -67,7 +67,11 @@ export class RunnerK6 {
   }
 
   /** Runs one test with the runner's flags (changed by `variation`); resolves k6's exit code. */
-  async run(otlpEndpoint: string, variation: K6Variation): Promise<number | null> {
+  async run(
+    otlpEndpoint: string,
+    variation: K6Variation,
+    onSpawn?: (pid: number) => void,
+  ): Promise<number | null> {
     const spec = await this.spec(otlpEndpoint);
     const k6 = K6Process.spawn(
       K6_BIN,
@@ -75,6 +79,7 @@ export class RunnerK6 {
       variation.env(k6RunEnv(spec, process.env)),
       this.dir,
     );
+    if (k6.pid !== undefined) onSpawn?.(k6.pid);
     const rest = new K6RestClient(spec.restAddress);
     try {
       const deadline = Date.now() + 60_000;

@@ -9,6 +9,7 @@ import { REPO_ROOT } from './k6-binary';
 
 export interface TargetProcess {
   readonly url: string;
+  readonly pid: number;
   stats(): Promise<TargetStats>;
   resetStats(): Promise<void>;
   stop(): Promise<void>;
@@ -46,6 +47,7 @@ export async function startTargetProcess(profile: ProfileInput): Promise<TargetP
   };
   return {
     url,
+    pid: child.pid!,
     stats: () => admin('GET', 'stats'),
     resetStats: async () => void (await admin('POST', 'reset-stats')),
     stop: async () => {
