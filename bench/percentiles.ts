@@ -84,13 +84,14 @@ export default function () { http.get('${target.url}/api/p'); }
       const want = percentileOfSorted(sorted, p);
       const got = fleet[stat];
       const err = got === undefined ? Number.POSITIVE_INFINITY : relativeError(got, want);
-      worst = Math.max(worst, err);
+      if (inGoal) worst = Math.max(worst, err);
+      const verdict = err <= GOAL ? 'PASS' : 'MISS';
       rows.push([
         stat,
         got?.toFixed(4) ?? 'missing',
         want.toFixed(4),
         pct(err, 3),
-        err <= GOAL ? 'PASS' : 'MISS',
+        inGoal ? verdict : `(${verdict}, info)`,
       ]);
     }
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
