@@ -1,7 +1,7 @@
 /**
  * Runner throughput vs. bare k6, vs. k6 with the runner's output to a null receiver, and
  * k6's OpenTelemetry vs. prometheus-rw output cost — interleaved, several rounds.
- *   npx tsx bench/throughput.ts [--rounds 3] [--duration 10] [--vus 20]
+ *   npx tsx bench/throughput.ts [--rounds 5] [--duration 8] [--vus 20]
  *
  * Every variant runs the same script (constant-vus, http.get of the target's `/`, which
  * answers at once) against the bundled target in its own process:
@@ -33,7 +33,7 @@ import { startTargetProcess } from './lib/target-process';
 
 const flags = numericFlags(
   'Usage: npx tsx bench/throughput.ts [flags]',
-  { rounds: 3, duration: 10, vus: 20 },
+  { rounds: 5, duration: 8, vus: 20 },
   { rounds: 'interleaved rounds of all variants', duration: 'seconds per measurement', vus: 'constant VUs' },
 );
 
