@@ -92,6 +92,35 @@ export const TimestreamSettingsSchema = z
   .strict();
 export type TimestreamSettings = z.infer<typeof TimestreamSettingsSchema>;
 
+/** How people sign in to the Amazon Managed Grafana workspace. */
+export const GrafanaAuthProviderSchema = z.enum(['AWS_SSO', 'SAML']);
+export type GrafanaAuthProvider = z.infer<typeof GrafanaAuthProviderSchema>;
+
+/** An optional Amazon Managed Grafana workspace that shows the Timestream metrics. */
+export const GrafanaSettingsSchema = z
+  .object({
+    /** Set to false to keep the block but create no workspace. @default true */
+    enabled: z.boolean().default(true),
+    /**
+     * IAM Identity Center (AWS_SSO) must be enabled in the account; SAML needs its IdP
+     * configured on the workspace after deploy. @default ["AWS_SSO"]
+     */
+    authenticationProviders: z
+      .array(GrafanaAuthProviderSchema)
+      .min(1, 'give at least one of AWS_SSO, SAML')
+      .refine((a) => new Set(a).size === a.length, 'list each provider once')
+      .default(['AWS_SSO']),
+    /** @default the fleet name */
+    workspaceName: z
+      .string()
+      .regex(/^[a-zA-Z0-9\-._~]{1,255}$/, 'workspace names are 1-255 of letters, digits, - . _ ~')
+      .optional(),
+    /** Create the data sources and the k6-fleet dashboards in the workspace on deploy. @default true */
+    provisionDashboards: z.boolean().default(true),
+  })
+  .strict();
+export type GrafanaSettings = z.infer<typeof GrafanaSettingsSchema>;
+
 /** The retention periods CloudWatch Logs accepts. */
 const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
@@ -148,9 +177,6 @@ export type FleetSchedule = z.infer<typeof FleetScheduleSchema>;
 /**
  * The whole fleet's configuration: cdk.json context `k6fleet` (inline, or the path of a
  * JSON file). Parsed once at synth time; a bad value fails `cdk synth` naming the field.
- *
- * Extension point for Grafana (issue #4): add an optional `grafana` object here and a
- * construct that reads `ControlStack.metricsTable`; nothing else needs to change.
  */
 export const FleetConfigSchema = z
   .object({
@@ -178,6 +204,8 @@ export const FleetConfigSchema = z
     bucket: BucketSettingsSchema.default(BucketSettingsSchema.parse({})),
     /** Timestream LiveAnalytics database and table for live metrics; omit to create none. */
     timestream: TimestreamSettingsSchema.optional(),
+    /** Amazon Managed Grafana workspace with the dashboards; needs `timestream`. Omit for none. */
+    grafana: GrafanaSettingsSchema.optional(),
     schedules: z.array(FleetScheduleSchema).default([]),
     /** Days Lambda and state machine logs are kept (a CloudWatch Logs retention value). @default 30 */
     logRetentionDays: z
@@ -208,6 +236,14 @@ export const FleetConfigSchema = z
         code: 'custom',
         path: ['runnerRegions'],
         message: `weights must sum to 100, they sum to ${sum}`,
+      });
+    }
+    if (c.grafana?.enabled && !c.timestream) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grafana'],
+        message:
+          'the Grafana dashboards read the Timestream table: add a "timestream" block, or remove "grafana" (or set "enabled": false)',
       });
     }
     const names = new Set<string>();

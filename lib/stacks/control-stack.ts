@@ -18,6 +18,7 @@ import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
 import { FleetFunction } from '../constructs/fleet-function';
+import { GrafanaDashboards } from '../constructs/grafana-dashboards';
 import { K6Layer } from '../constructs/k6-layer';
 import { MetricsTable } from '../constructs/metrics-table';
 import { RunSchedules } from '../constructs/run-schedules';
@@ -25,6 +26,7 @@ import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
 import {
   acknowledgeFleetFunctionFindings,
+  acknowledgeGrafanaDashboardsFindings,
   acknowledgeInvokeGrant,
   acknowledgeRunStoreGrant,
   nagRef,
@@ -41,11 +43,13 @@ export const CONTROL_OUTPUTS = {
   stateMachineArn: 'StateMachineArn',
   bucketName: 'BucketName',
   region: 'HomeRegion',
+  /** Only when the config has `grafana`. */
+  grafanaUrl: 'GrafanaUrl',
 } as const;
 
 /**
  * The home region: run-store bucket, metrics table, the run state machine with its
- * control Lambdas, the abort-on-stop rule and the schedules.
+ * control Lambdas, the abort-on-stop rule, the schedules and the optional Grafana workspace.
  */
 export class ControlStack extends Stack {
   readonly runStore: RunStoreBucket;
@@ -60,6 +64,7 @@ export class ControlStack extends Stack {
     readonly abortOnStop: FleetFunction;
   };
   readonly schedules: RunSchedules;
+  readonly grafana?: GrafanaDashboards;
 
   constructor(scope: Construct, id: string, props: ControlStackProps) {
     super(scope, id, props);
@@ -220,6 +225,24 @@ export class ControlStack extends Stack {
     new CfnOutput(this, CONTROL_OUTPUTS.bucketName, { value: bucket.bucketName });
     new CfnOutput(this, CONTROL_OUTPUTS.region, { value: this.region });
 
+    if (config.grafana?.enabled) {
+      // The config schema already refuses this; a construct-level guard for direct callers.
+      if (!this.metricsTable) throw new Error('grafana needs timestream: the dashboards read its table');
+      this.grafana = new GrafanaDashboards(this, 'Grafana', {
+        timestreamDatabase: this.metricsTable.databaseName,
+        timestreamTable: this.metricsTable.tableName,
+        timestreamTableArn: this.metricsTable.tableArn,
+        authenticationProviders: config.grafana.authenticationProviders,
+        workspaceName: config.grafana.workspaceName ?? config.name,
+        provisionDashboards: config.grafana.provisionDashboards,
+        ...common,
+      });
+      new CfnOutput(this, CONTROL_OUTPUTS.grafanaUrl, {
+        value: this.grafana.url,
+        description: 'Amazon Managed Grafana workspace with the k6-fleet dashboards',
+      });
+    }
+
     this.acknowledgeNagFindings();
   }
 
@@ -248,6 +271,7 @@ export class ControlStack extends Stack {
       reason:
         'X-Ray tracing of the state machine: xray:PutTraceSegments and friends support no resource-level scoping.',
     });
+    if (this.grafana) acknowledgeGrafanaDashboardsFindings(this.grafana);
     if (this.metricsTable) {
       Validations.of(this.metricsTable).acknowledge(
         {

@@ -1,6 +1,7 @@
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { IConstruct } from 'constructs';
+import type { GrafanaDashboards } from '../constructs/grafana-dashboards';
 
 /**
  * cdk-nag (AwsSolutions) acknowledgements, each with its reason. cdk-nag v3 names every
@@ -67,4 +68,26 @@ export function acknowledgeInvokeGrant(scope: IConstruct, functionArn: string, w
     id: `AwsSolutions-IAM5[Resource::${functionArn}:*]`,
     reason: `grantInvoke covers ${what} and its versions/aliases (":*"), so a published version stays invocable.`,
   });
+}
+
+/** Findings of the Amazon Managed Grafana workspace and its dashboard provisioner. */
+export function acknowledgeGrafanaDashboardsFindings(g: GrafanaDashboards): void {
+  Validations.of(g.workspaceRole).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'timestream:DescribeEndpoints, timestream:SelectValues (the data source health check "SELECT 1", which reads no table) and cloudwatch:GetMetricData/ListMetrics/GetMetricStatistics support no resource-level scoping; table reads are limited to the metrics table ARN.',
+  });
+  if (g.provisioner) acknowledgeFleetFunctionFindings(g.provisioner);
+  if (g.provider && g.provisioner) {
+    Validations.of(g.provider).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason:
+        'The custom-resource framework Lambda (aws-cdk-lib custom_resources.Provider) only needs to write its own CloudWatch logs, which is all the AWS managed basic execution role allows.',
+    });
+    acknowledgeInvokeGrant(
+      g.provider,
+      nagRef(g.provisioner.node.defaultChild as CfnElement),
+      'the Grafana dashboard provisioner (the Provider framework invokes its onEvent handler)',
+    );
+  }
 }

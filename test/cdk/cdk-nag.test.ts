@@ -105,6 +105,24 @@ describe('cdk-nag AwsSolutions checks', () => {
     expect(error).toBeUndefined();
   }, 600_000);
 
+  it('also passes with the Amazon Managed Grafana workspace and its dashboard provisioner', () => {
+    // Prepare + Act
+    const { app, report, error } = checkFleet(undefined, {
+      ...sampleConfigInput(),
+      grafana: { enabled: true, authenticationProviders: ['AWS_SSO', 'SAML'] },
+    });
+    // Assess: no open finding, and the Grafana acknowledgements carry reasons.
+    expect(openFindings(report)).toEqual([]);
+    expect(error).toBeUndefined();
+    const grafanaAcks = acknowledgements(app).filter(([path]) => path.includes('/Grafana/'));
+    expect(grafanaAcks.map(([, id]) => id.replace(/^Annotation::/, ''))).toEqual(
+      expect.arrayContaining(['AwsSolutions-IAM5[Resource::*]', 'AwsSolutions-L1']),
+    );
+    for (const [path, id, reason] of grafanaAcks) {
+      expect(reason.trim().length, `${path} ${id}`).toBeGreaterThanOrEqual(40);
+    }
+  }, 600_000);
+
   it('stops the synth on a finding nobody acknowledged (the check is live)', () => {
     // Prepare + Act: the same fleet plus a bucket that allows plain HTTP.
     const { report, error } = checkFleet((fleet) => new s3.Bucket(fleet.control, 'Careless'));

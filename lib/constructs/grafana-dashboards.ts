@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ArnFormat, Aws, CustomResource, Duration, Stack } from 'aws-cdk-lib';
+import * as grafana from 'aws-cdk-lib/aws-grafana';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import type { ProvisionerProps } from '../../functions/dashboards/grafana-provisioner-handler';
+import { REPO_ROOT } from '../k6-layer/k6-layer-dir';
+import { FleetFunction } from './fleet-function';
+
+/** The generated Timestream dashboards the provisioner uploads (bin/build-dashboards.ts writes them). */
+export const TIMESTREAM_DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards', 'timestream');
+
+/**
+ * sha256 of the dashboards in `dir` (file names and contents, in name order). It is the
+ * custom resource's `Version`: any dashboard change changes a property, so CloudFormation
+ * sends an Update and the provisioner uploads the new dashboards.
+ */
+export function dashboardsVersion(dir: string = TIMESTREAM_DASHBOARDS_DIR): string {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  if (files.length === 0) {
+    throw new Error(`no dashboards in ${dir}: run npx tsx bin/build-dashboards.ts`);
+  }
+  const hash = createHash('sha256');
+  for (const f of files) {
+    hash.update(`${f}\0`);
+    hash.update(readFileSync(join(dir, f)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Grafana API calls the provisioner makes to mint (and revoke) its short-lived token. */
+export const PROVISIONER_GRAFANA_ACTIONS = [
+  'grafana:ListWorkspaceServiceAccounts',
+  'grafana:CreateWorkspaceServiceAccount',
+  'grafana:CreateWorkspaceServiceAccountToken',
+  'grafana:DeleteWorkspaceServiceAccountToken',
+] as const;
+
+/** What the workspace reads from the metrics table (the dashboards' queries and the query editor). */
+export const WORKSPACE_TABLE_ACTIONS = [
+  'timestream:Select',
+  'timestream:DescribeTable',
+  'timestream:ListMeasures',
+] as const;
+
+/**
+ * Workspace actions that support no resource-level scoping: Timestream endpoint discovery,
+ * the data source's health check (`SELECT 1`, which reads no table), and the CloudWatch
+ * metric reads of the target panels.
+ */
+export const WORKSPACE_UNSCOPED_ACTIONS = [
+  'timestream:DescribeEndpoints',
+  'timestream:SelectValues',
+  'cloudwatch:GetMetricData',
+  'cloudwatch:ListMetrics',
+  'cloudwatch:GetMetricStatistics',
+] as const;
+
+export type GrafanaAuthProvider = 'AWS_SSO' | 'SAML';
+
+export interface GrafanaDashboardsProps {
+  /** Timestream database the dashboards query. */
+  readonly timestreamDatabase: string;
+  /** Timestream table the dashboards query. */
+  readonly timestreamTable: string;
+  /** ARN of that table: the workspace role may read it and nothing else. */
+  readonly timestreamTableArn: string;
+  /** @default ['AWS_SSO'] */
+  readonly authenticationProviders?: readonly GrafanaAuthProvider[];
+  /** @default - no name (Amazon Managed Grafana shows the workspace id) */
+  readonly workspaceName?: string;
+  /**
+   * Create the data sources and the k6-fleet dashboards through the Grafana HTTP API
+   * (a custom resource) on every deploy that changes them.
+   * @default true
+   */
+  readonly provisionDashboards?: boolean;
+  /** Architecture of the provisioner Lambda. */
+  readonly architecture: lambda.Architecture;
+  readonly logRetention: logs.RetentionDays;
+  /** Folder whose JSON files make the custom resource's Version. @default TIMESTREAM_DASHBOARDS_DIR */
+  readonly dashboardsDir?: string;
+}
+
+/**
+ * An Amazon Managed Grafana workspace that reads the fleet's Timestream table and the
+ * target's CloudWatch metrics with its own least-privilege role, and (by default) a custom
+ * resource that provisions the data sources and dashboards through the Grafana HTTP API:
+ * CloudFormation has no resource for dashboards.
+ */
+export class GrafanaDashboards extends Construct {
+  readonly workspace: grafana.CfnWorkspace;
+  /** The role the workspace's data sources assume. */
+  readonly workspaceRole: iam.Role;
+  readonly workspaceArn: string;
+  /** https://<workspace endpoint> */
+  readonly url: string;
+  /** Present when dashboards are provisioned. */
+  readonly provisioner?: FleetFunction;
+  readonly provider?: cr.Provider;
+  readonly dashboards?: CustomResource;
+
+  constructor(scope: Construct, id: string, props: GrafanaDashboardsProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const workspaceArnOf = (resourceName: string) =>
+      stack.formatArn({
+        service: 'grafana',
+        account: Aws.ACCOUNT_ID,
+        resource: '/workspaces',
+        resourceName,
+        arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+      });
+
+    // The workspace needs the role first, so the trust names any workspace of this account
+    // (the id is not known yet); the source conditions stop other accounts' workspaces.
+    this.workspaceRole = new iam.Role(this, 'WorkspaceRole', {
+      description: 'k6-fleet: Amazon Managed Grafana reads the metrics table and CloudWatch metrics',
+      assumedBy: new iam.ServicePrincipal('grafana.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
+        ArnLike: { 'aws:SourceArn': workspaceArnOf('*') },
+      }),
+      inlinePolicies: {
+        ReadFleetMetrics: new iam.PolicyDocument({
+          statements: [
+            new iam.PolicyStatement({
+              sid: 'MetricsTable',
+              actions: [...WORKSPACE_TABLE_ACTIONS],
+              resources: [props.timestreamTableArn],
+            }),
+            new iam.PolicyStatement({
+              sid: 'NoResourceLevelScoping',
+              actions: [...WORKSPACE_UNSCOPED_ACTIONS],
+              resources: ['*'],
+            }),
+          ],
+        }),
+      },
+    });
+
+    this.workspace = new grafana.CfnWorkspace(this, 'Workspace', {
+      name: props.workspaceName,
+      description: "k6-fleet: live load-test metrics (Timestream) beside the target's CloudWatch metrics",
+      accountAccessType: 'CURRENT_ACCOUNT',
+      permissionType: 'SERVICE_MANAGED',
+      dataSources: ['TIMESTREAM', 'CLOUDWATCH'],
+      authenticationProviders: [...(props.authenticationProviders ?? ['AWS_SSO'])],
+      // Lets an admin install the Timestream plugin from the catalog if a Grafana version lacks it.
+      pluginAdminEnabled: true,
+      roleArn: this.workspaceRole.roleArn,
+    });
+    this.workspaceArn = workspaceArnOf(this.workspace.attrId);
+    this.url = `https://${this.workspace.attrEndpoint}`;
+
+    if (props.provisionDashboards ?? true) {
+      this.provisioner = new FleetFunction(this, 'Provisioner', {
+        // FleetFunction resolves entries in functions/handlers/; this one lives with the dashboards.
+        handlerFile: '../dashboards/grafana-provisioner-handler.ts',
+        description: 'k6-fleet: creates the Grafana data sources and dashboards (custom resource)',
+        architecture: props.architecture,
+        logRetention: props.logRetention,
+        timeout: Duration.minutes(2),
+      });
+      iam.Grant.addToPrincipal({
+        grantee: this.provisioner,
+        actions: [...PROVISIONER_GRAFANA_ACTIONS],
+        resourceArns: [this.workspaceArn],
+      });
+      this.provider = new cr.Provider(this, 'Provider', {
+        onEventHandler: this.provisioner,
+        logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
+      });
+      const properties: ProvisionerProps = {
+        WorkspaceId: this.workspace.attrId,
+        WorkspaceEndpoint: this.workspace.attrEndpoint,
+        Region: stack.region,
+        TimestreamDatabase: props.timestreamDatabase,
+        TimestreamTable: props.timestreamTable,
+        Version: dashboardsVersion(props.dashboardsDir),
+      };
+      this.dashboards = new CustomResource(this, 'Dashboards', {
+        serviceToken: this.provider.serviceToken,
+        resourceType: 'Custom::K6FleetGrafanaDashboards',
+        properties,
+      });
+    }
+  }
+}
