@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import {
   parseKeyValue,
   parsePositiveInt,
@@ -55,8 +55,45 @@ program
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')
   .option('--k6 <path>', 'k6 binary (default: the pinned one in .tools/bin)')
+  .option(
+    '--stack <name>',
+    'run on the AWS fleet of this control stack (CloudFormation name, e.g. k6-fleet-control): uploads the script, starts the state machine, follows it',
+  )
+  .option(
+    '--stack-region <region>',
+    "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
+  )
   .action(async (script: string, flags) => {
     process.exitCode = await runCommand(script, flags);
+  });
+
+const parseWaitSeconds = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`expected seconds ≥ 0, got "${value}"`);
+  return n;
+};
+
+program
+  .command('abort')
+  .description(
+    'stop a run on the AWS fleet: every runner stops within seconds; the execution ends with its summary, or is stopped after --wait',
+  )
+  .argument('<runId>', 'the run id (the execution name)')
+  .requiredOption('--stack <name>', "the fleet's control stack (CloudFormation name, e.g. k6-fleet-control)")
+  .option(
+    '--stack-region <region>',
+    "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
+  )
+  .option('--reason <text>', 'why; shown in the summary and the report')
+  .option(
+    '--wait <seconds>',
+    'let the run end on its own this long (summary + report) before stopping the execution; 0 stops it at once',
+    parseWaitSeconds,
+    60,
+  )
+  .action(async (runId: string, flags) => {
+    const { stackAbortCommand } = await import('../functions/cli/aws/stack-abort-command');
+    process.exitCode = await stackAbortCommand(runId, flags);
   });
 
 await program.parseAsync(process.argv);

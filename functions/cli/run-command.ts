@@ -25,12 +25,21 @@ export interface RunFlags {
   k6Out?: string[];
   quiet?: boolean;
   k6?: string;
+  /** Run on the AWS fleet of this control stack instead of locally (see ./aws/stack-run-command). */
+  stack?: string;
+  /** The control stack's region (with --stack). */
+  stackRegion?: string;
 }
 
 const defaultK6 = () => process.env.K6_FLEET_K6 ?? resolve(import.meta.dirname, '../../.tools/bin/k6');
 
-/** `k6-fleet run` in local mode; resolves to the process exit code (k6's codes). */
+/** `k6-fleet run` (local mode, or on a deployed fleet with --stack); resolves to k6's exit code. */
 export async function runCommand(scriptPath: string, flags: RunFlags): Promise<number> {
+  if (flags.stack) {
+    // Loaded only with --stack: local runs never load the CloudFormation and SFN clients.
+    const { stackRunCommand } = await import('./aws/stack-run-command');
+    return stackRunCommand(scriptPath, { ...flags, stack: flags.stack });
+  }
   const err = process.stderr;
   let scriptText: string;
   try {
