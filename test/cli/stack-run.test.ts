@@ -398,6 +398,16 @@ describe('k6-fleet run --stack (CloudFormation + Step Functions mocked, run stor
     const unknown = await run('cli-stack-1', flags({ stack: 'nope-control' }));
     const other = await run('cli-stack-2', flags({ stack: 'other-stack' }));
     const reused = await run('cli-stack-3', flags());
+    // No --stack-region: AWS_DEFAULT_REGION is the fallback after AWS_REGION.
+    const stderr = textSink();
+    const fallback = await stackRunCommand(
+      scriptPath,
+      flags({ stack: 'nope-control', stackRegion: undefined }),
+      world.deps({ stderr, env: { AWS_DEFAULT_REGION: 'us-west-2' }, newRunId: () => 'cli-stack-4' }),
+    );
+    const lastCfnClient = world.cfn.commandCalls(DescribeStacksCommand).at(-1)?.thisValue as {
+      config: { region: () => Promise<string> };
+    };
     // Assess
     expect(unknown.code).toBe(104);
     expect(unknown.stderr).toContain('no stack "nope-control" in eu-west-1');
@@ -406,5 +416,8 @@ describe('k6-fleet run --stack (CloudFormation + Step Functions mocked, run stor
     expect(other.stderr).toContain('StateMachineArn, BucketName, HomeRegion');
     expect(reused.code).toBe(104);
     expect(reused.stderr).toContain('an execution named "cli-stack-3" already exists');
+    expect(fallback).toBe(104);
+    expect(stderr.text()).toContain('no stack "nope-control" in us-west-2');
+    expect(await lastCfnClient.config.region()).toBe('us-west-2');
   });
 });
