@@ -15,6 +15,8 @@ import type { StackRunEnd } from './stack-exit-code';
 
 /** Consecutive failed polls (after the SDK's own retries) before the CLI gives up. */
 const MAX_POLL_FAILURES = 5;
+/** Polls that may not find the just-started execution (eventual consistency) before giving up. */
+const MAX_MISSING_POLLS = 15;
 
 export interface FollowRunOptions {
   readonly stack: FleetStack;
@@ -62,6 +64,7 @@ export async function followRun(o: FollowRunOptions): Promise<StackRunEnd> {
   let plan: Plan | undefined;
   let lastStatusAt: number | undefined;
   let failures = 0;
+  let missing = 0;
   try {
     for (;;) {
       while (handled < interrupts) {
@@ -84,7 +87,10 @@ export async function followRun(o: FollowRunOptions): Promise<StackRunEnd> {
         if (failures === 1) o.log(`k6-fleet: polling the run failed, retrying: ${(e as Error).message}`);
         if (failures >= MAX_POLL_FAILURES) throw e;
       }
-      // A just-started execution may not be visible yet: keep polling.
+      // A just-started execution may not be visible yet: keep polling, a while.
+      if (execution === undefined && failures === 0 && ++missing >= MAX_MISSING_POLLS) {
+        throw new Error(`execution ${o.executionArn} was started but DescribeExecution does not find it`);
+      }
       const ended = execution !== undefined && !isExecutionActive(execution.status);
       if (status && (status.updatedAt !== lastStatusAt || ended)) {
         lastStatusAt = status.updatedAt;
