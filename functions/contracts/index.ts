@@ -5,6 +5,7 @@ export * from './exit-codes';
 export * from './metrics';
 export * from './plan';
 export * from './run-input';
+export * from './stack-outputs';
 export * from './status';
 export * from './store-keys';
 export * from './summary';

@@ -25,6 +25,7 @@ import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
 import {
+import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
   acknowledgeInvokeGrant,
@@ -38,14 +39,8 @@ export interface ControlStackProps extends StackProps {
   readonly k6LayerDir: string;
 }
 
-/** Names of the stack outputs the CLI (`k6-fleet run --stack`) reads. */
-export const CONTROL_OUTPUTS = {
-  stateMachineArn: 'StateMachineArn',
-  bucketName: 'BucketName',
-  region: 'HomeRegion',
-  /** Only when the config has `grafana`. */
-  grafanaUrl: 'GrafanaUrl',
-} as const;
+/** Names of the stack outputs the CLI (`k6-fleet run --stack`) reads: one contract with functions/. */
+export type { CONTROL_OUTPUTS };
 
 /**
  * The home region: run-store bucket, metrics table, the run state machine with its

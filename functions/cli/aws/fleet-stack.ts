@@ -1,19 +1,11 @@
-import type { RunInput } from '../../contracts';
+import { CONTROL_OUTPUTS, type RunInput } from '../../contracts';
 import type { RunStore } from '../../store/run-store';
 
-/**
- * Names of the control stack's outputs the CLI reads. lib/stacks/control-stack.ts declares
- * the same names as CONTROL_OUTPUTS (functions/ never imports aws-cdk-lib); a test checks
- * that both agree.
- */
-export const CONTROL_STACK_OUTPUTS = {
-  stateMachineArn: 'StateMachineArn',
-  bucketName: 'BucketName',
-  region: 'HomeRegion',
-} as const;
-
+const { grafanaUrl, ...required } = CONTROL_OUTPUTS;
+/** The control stack outputs the CLI cannot work without. */
+export const CONTROL_STACK_OUTPUTS = required;
 /** Optional output: the fleet's Grafana workspace (when the config has `grafana`). */
-export const GRAFANA_URL_OUTPUT = 'GrafanaUrl';
+export const GRAFANA_URL_OUTPUT = grafanaUrl;
 
 /** What the CLI needs to know about a deployed fleet, from its control stack's outputs. */
 export interface FleetStackOutputs {
