@@ -13,6 +13,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
 import type { SinkConfig } from '../../functions/sinks/sink-config';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
@@ -25,7 +26,6 @@ import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
 import {
-import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
   acknowledgeInvokeGrant,
@@ -38,9 +38,6 @@ export interface ControlStackProps extends StackProps {
   /** Folder holding bin/k6 for the config's architecture (the planner runs `k6 inspect`). */
   readonly k6LayerDir: string;
 }
-
-/** Names of the stack outputs the CLI (`k6-fleet run --stack`) reads: one contract with functions/. */
-export type { CONTROL_OUTPUTS };
 
 /**
  * The home region: run-store bucket, metrics table, the run state machine with its

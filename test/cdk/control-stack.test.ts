@@ -1,9 +1,9 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import { CONTROL_OUTPUTS } from '../../functions/contracts';
 import { INTERVAL_OBJECT_TAG } from '../../functions/store/s3-run-store';
 import { RUN_ERRORS, RUN_STATES } from '../../lib/constructs/run-state-machine';
-import { CONTROL_OUTPUTS } from '../../lib/stacks/control-stack';
 import { configWith, only, type SynthedFleet, sampleConfigInput, synthFleet } from './support/fleet-fixture';
 
 interface AslState {

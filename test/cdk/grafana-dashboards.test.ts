@@ -14,6 +14,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CONTROL_OUTPUTS } from '../../functions/contracts';
 import {
   ProvisionerPropsSchema,
   provisionGrafana,
@@ -26,7 +27,6 @@ import {
   PROVISIONER_GRAFANA_ACTIONS,
   TIMESTREAM_DASHBOARDS_DIR,
 } from '../../lib/constructs/grafana-dashboards';
-import { CONTROL_OUTPUTS } from '../../lib/stacks/control-stack';
 import { ACCOUNT, only, type SynthedFleet, sampleConfigInput, synthFleet } from './support/fleet-fixture';
 
 const GRAFANA_SAMPLE = resolve(import.meta.dirname, '../../config/fleet.grafana.sample.json');

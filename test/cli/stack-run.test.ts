@@ -9,6 +9,7 @@ import { INVALID_INPUT_ERROR } from '../../functions/cli/aws/stack-exit-code';
 import { type StackRunFlags, stackRunCommand } from '../../functions/cli/aws/stack-run-command';
 import {
   AbortInfoSchema,
+  CONTROL_OUTPUTS,
   type RunInput,
   type RunStatus,
   runKeys,
@@ -19,7 +20,6 @@ import { renderTextSummary } from '../../functions/core/summary/text-summary';
 import { renderLiveView } from '../../functions/local/live-view';
 import { getJson } from '../../functions/store/run-store';
 import { RUN_ERRORS } from '../../lib/constructs/run-state-machine';
-import { CONTROL_OUTPUTS } from '../../lib/stacks/control-stack';
 import { planFixture } from '../handlers/support/plan-fixture';
 import { makeSummary } from '../report/report-fixture';
 import { rollupPoint } from '../sinks/fixtures';
