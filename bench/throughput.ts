@@ -1,7 +1,7 @@
 /**
  * Runner throughput vs. bare k6, vs. k6 with the runner's output to a null receiver, and
  * k6's OpenTelemetry vs. prometheus-rw output cost — interleaved, several rounds.
- *   npx tsx bench/throughput.ts [--rounds 5] [--duration 8] [--vus 20]
+ *   npx tsx bench/throughput.ts [--rounds 5] [--duration 8] [--vus 20] [--rate 0]
  *
  * Every variant runs the same script (constant-vus, http.get of the target's `/`, which
  * answers at once) against the bundled target in its own process:
@@ -13,6 +13,8 @@
  *      receiver decoding every payload, interval records to the run store, the watcher)
  *   d  as b, but `--out experimental-prometheus-rw` (native histograms) to the null receiver
  *   e  as b, but no output at all (what the runner's flags cost without any metrics output)
+ *   f  as b, with `--system-tags` cut to the tags the runner's receiver keeps (KEPT_TAGS)
+ *   g  as f, also without `--tag region=… --tag runner=…` (the receiver drops those too)
  * Requests/s = requests the target counted ÷ the scenario duration (k6's own counts are
  * checked against the target's for a and c).
  */
@@ -26,18 +28,23 @@ import { K6_BIN } from './lib/k6-binary';
 import { LoadSampler, type SteadyWindow } from './lib/load-sampler';
 import { ONE_REGION, runBenchFleet } from './lib/local-fleet';
 import { startNullReceiver } from './lib/null-receiver';
-import { RunnerK6, swapOutput } from './lib/runner-k6';
+import { dropRunnerTags, RunnerK6, swapOutput } from './lib/runner-k6';
 import { median } from './lib/stats';
 import { printTable } from './lib/table';
 import { startTargetProcess } from './lib/target-process';
 
 const flags = numericFlags(
   'Usage: npx tsx bench/throughput.ts [flags]',
-  { rounds: 5, duration: 8, vus: 20 },
-  { rounds: 'interleaved rounds of all variants', duration: 'seconds per measurement', vus: 'constant VUs' },
+  { rounds: 5, duration: 8, vus: 20, rate: 0 },
+  {
+    rounds: 'interleaved rounds of all variants',
+    duration: 'seconds per measurement',
+    vus: 'constant VUs (with --rate: pre-allocated VUs)',
+    rate: 'a fixed request rate (constant-arrival-rate) instead of as fast as possible; 0 = off',
+  },
 );
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 interface Measurement {
   /** Requests the target counted. */
   requests: number;
@@ -60,13 +67,20 @@ const VARIANTS: Record<VariantId, string> = {
   d: 'd: k6 + runner flags, prometheus-rw → null',
   e: 'e: k6 + runner flags, no output',
   f: 'f: as b, --system-tags = KEPT_TAGS',
+  g: 'g: as f, without --tag region/runner',
 };
 
+/**
+ * As fast as the machine allows (constant-vus), or — with --rate — a fixed rate below
+ * saturation, where every variant makes the same requests at the same pace and CPU per
+ * request compares the work alone (no batching differences between fast and slow runs).
+ */
+const scenario = flags.rate
+  ? `{ executor: 'constant-arrival-rate', rate: ${flags.rate}, timeUnit: '1s', duration: '${flags.duration}s', preAllocatedVUs: ${flags.vus} }`
+  : `{ executor: 'constant-vus', vus: ${flags.vus}, duration: '${flags.duration}s' }`;
 const script = (url: string) => `
 import http from 'k6/http';
-export const options = {
-  scenarios: { s: { executor: 'constant-vus', vus: ${flags.vus}, duration: '${flags.duration}s' } },
-};
+export const options = { scenarios: { s: ${scenario} } };
 export default function () { http.get('${url}/'); }
 `;
 
@@ -119,6 +133,12 @@ async function main(): Promise<void> {
     args: (a: string[]) => [...a.slice(0, -1), '--system-tags', KEPT_TAGS.join(','), a[a.length - 1]!],
     env: (e: NodeJS.ProcessEnv) => e,
   };
+  // The receiver discards region/runner too (the interval record names both), unless a
+  // threshold filters on them.
+  const keptTagsNoRunnerTags = {
+    args: (a: string[]) => dropRunnerTags(keptTagsOnly.args(a)),
+    env: (e: NodeJS.ProcessEnv) => e,
+  };
   const noOutput = { args: (a: string[]) => swapOutput(a, undefined), env: (e: NodeJS.ProcessEnv) => e };
 
   const measure = async (id: VariantId): Promise<Measurement> => {
@@ -159,7 +179,7 @@ async function main(): Promise<void> {
       k6Requests = run.summary.metrics.http_reqs?.values.count;
       await run.dispose();
     } else {
-      const variation = id === 'b' ? otlp : id === 'd' ? promRw : id === 'f' ? keptTagsOnly : noOutput;
+      const variation = { b: otlp, d: promRw, e: noOutput, f: keptTagsOnly, g: keptTagsNoRunnerTags }[id];
       code = await runnerK6.run(nullReceiver.hostPort, variation, (pid) => {
         roots = [pid];
       });
@@ -178,12 +198,12 @@ async function main(): Promise<void> {
       requests,
       k6Requests,
       outputBytes:
-        id === 'b' || id === 'd' || id === 'f' ? nullReceiver.counts.bytes - bytesBefore : undefined,
+        id === 'a' || id === 'c' || id === 'e' ? undefined : nullReceiver.counts.bytes - bytesBefore,
       steady,
     };
   };
 
-  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
   const rounds: Record<VariantId, Measurement>[] = [];
   try {
     for (let round = 1; round <= flags.rounds; round++) {
@@ -219,10 +239,11 @@ async function main(): Promise<void> {
 
   process.stdout.write(
     `\n## Throughput — ${startedAt.toISOString()}, ${flags.rounds} rounds × ${flags.duration} s, ` +
+      `${flags.rate ? `fixed rate ${flags.rate} req/s (compare CPU, not req/s), ` : ''}` +
       `${flags.vus} VUs, load average before ${load(loadBefore)}, after ${load(loadavg())}\n`,
   );
   printTable(
-    'Requests/s per round (interleaved a–f in each round)',
+    'Requests/s per round (interleaved a–g in each round)',
     ['variant', ...rounds.map((_, i) => `round ${i + 1}`)],
     ids.map((id) => [VARIANTS[id], ...perRound(id, rps).map((v) => v.toFixed(0))]),
   );
@@ -313,6 +334,8 @@ async function main(): Promise<void> {
         ['prometheus-rw (d) / no output (e)', 'd', 'e'],
         ['OTel (b) / prometheus-rw (d)', 'b', 'd'],
         ['OTel, kept tags only (f) / OTel (b)', 'f', 'b'],
+        ['OTel, kept tags, no region/runner (g) / OTel (b)', 'g', 'b'],
+        ['OTel, kept tags, no region/runner (g) / no output (e)', 'g', 'e'],
       ] as const
     ).map(([label, x, y]) => [label, cell(wallRatios(x, y), 3), cell(cpuRatios(x, y), 3)]),
   );

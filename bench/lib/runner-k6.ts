@@ -117,3 +117,17 @@ export function swapOutput(args: string[], output: string | undefined): string[]
   out.splice(i - 1, 2, ...(output ? ['--out', output] : []));
   return out;
 }
+
+/** Removes the runner's `--tag region=…` and `--tag runner=…`. */
+export function dropRunnerTags(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--tag' && /^(region|runner)=/.test(args[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    out.push(args[i]!);
+  }
+  if (out.length !== args.length - 4) throw new Error('the runner args no longer tag region and runner');
+  return out;
+}
