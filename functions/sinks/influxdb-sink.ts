@@ -1,6 +1,5 @@
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../contracts';
 import {
   type BatchResult,
   type BatchTransport,
@@ -10,15 +9,8 @@ import {
   describe,
 } from './delivery-queue';
 import { groupLines } from './line-protocol';
-import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
-import {
-  eventPoints,
-  intervalPoints,
-  type PointGroup,
-  rollupPoints,
-  runSummaryPoints,
-  thresholdPoints,
-} from './sink-points';
+import { PointGroupSink } from './point-group-sink';
+import type { PointGroup } from './sink-points';
 
 const gzip = promisify(gzipCb);
 
@@ -95,11 +87,12 @@ export async function classifyWriteResponse(res: Response, lines: number): Promi
 }
 
 /** Metrics to InfluxDB (1.x, or 2.x / Amazon Timestream for InfluxDB through the v1-compatible API). */
-export class InfluxDbSink implements MetricsSink {
+export class InfluxDbSink extends PointGroupSink<string> {
   readonly name = 'influxdb';
-  private readonly queue: DeliveryQueue<string>;
+  protected readonly queue: DeliveryQueue<string>;
 
   constructor(opts: InfluxDbSinkOptions) {
+    super();
     const url = writeUrl(opts);
     const auth = authHeader(opts.username, opts.password);
     const useGzip = opts.gzip ?? true;
@@ -135,40 +128,7 @@ export class InfluxDbSink implements MetricsSink {
     );
   }
 
-  private enqueue(group: PointGroup): void {
+  protected enqueue(group: PointGroup): void {
     this.queue.enqueue('', groupLines(group));
-  }
-
-  async writeIntervals(records: IntervalRecord[], testName?: string): Promise<void> {
-    for (const rec of records) this.enqueue(intervalPoints(rec, testName));
-  }
-
-  async writeRollup(runId: string, testName: string, point: RollupPoint): Promise<void> {
-    this.enqueue(rollupPoints(runId, testName, point));
-  }
-
-  async writeEvent(runId: string, testName: string, ev: SinkEventInput): Promise<void> {
-    this.enqueue(eventPoints(runId, testName, ev));
-  }
-
-  async writeThresholds(
-    runId: string,
-    testName: string,
-    at: number,
-    states: ThresholdState[],
-  ): Promise<void> {
-    if (states.length > 0) this.enqueue(thresholdPoints(runId, testName, at, states));
-  }
-
-  async writeSummary(summary: Summary): Promise<void> {
-    this.enqueue(runSummaryPoints(summary));
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-
-  stats(): SinkStats {
-    return this.queue.stats();
   }
 }

@@ -4,7 +4,6 @@ import {
   type TimestreamWriteClientConfig,
   WriteRecordsCommand,
 } from '@aws-sdk/client-timestream-write';
-import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../contracts';
 import {
   type BatchResult,
   type BatchTransport,
@@ -13,16 +12,9 @@ import {
   DeliveryQueue,
   describe,
 } from './delivery-queue';
-import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
+import { PointGroupSink } from './point-group-sink';
 import { TIMESTREAM_LIMITS } from './schema';
-import {
-  eventPoints,
-  intervalPoints,
-  type PointGroup,
-  rollupPoints,
-  runSummaryPoints,
-  thresholdPoints,
-} from './sink-points';
+import type { PointGroup } from './sink-points';
 import { encodeGroup, recordBytes } from './timestream-records';
 
 export interface TimestreamSinkOptions {
@@ -94,12 +86,13 @@ export function createTimestreamWriteClient(opts: {
 }
 
 /** Metrics to Amazon Timestream for LiveAnalytics: multi-measure records with CommonAttributes. */
-export class TimestreamSink implements MetricsSink {
+export class TimestreamSink extends PointGroupSink<_Record> {
   readonly name = 'timestream';
   private readonly client: TimestreamWriteClient;
-  private readonly queue: DeliveryQueue<_Record>;
+  protected readonly queue: DeliveryQueue<_Record>;
 
   constructor(opts: TimestreamSinkOptions) {
+    super();
     this.client = opts.client ?? createTimestreamWriteClient(opts);
     const transport: BatchTransport<_Record> = {
       send: async (group, records) => {
@@ -129,42 +122,9 @@ export class TimestreamSink implements MetricsSink {
     );
   }
 
-  private enqueue(group: PointGroup): void {
+  protected enqueue(group: PointGroup): void {
     const enc = encodeGroup(group);
     this.queue.countDropped(enc.oversized, `record over ${TIMESTREAM_LIMITS.recordBytes} bytes`);
     this.queue.enqueue(JSON.stringify(enc.common), enc.records);
-  }
-
-  async writeIntervals(records: IntervalRecord[], testName?: string): Promise<void> {
-    for (const rec of records) this.enqueue(intervalPoints(rec, testName));
-  }
-
-  async writeRollup(runId: string, testName: string, point: RollupPoint): Promise<void> {
-    this.enqueue(rollupPoints(runId, testName, point));
-  }
-
-  async writeEvent(runId: string, testName: string, ev: SinkEventInput): Promise<void> {
-    this.enqueue(eventPoints(runId, testName, ev));
-  }
-
-  async writeThresholds(
-    runId: string,
-    testName: string,
-    at: number,
-    states: ThresholdState[],
-  ): Promise<void> {
-    if (states.length > 0) this.enqueue(thresholdPoints(runId, testName, at, states));
-  }
-
-  async writeSummary(summary: Summary): Promise<void> {
-    this.enqueue(runSummaryPoints(summary));
-  }
-
-  flush(): Promise<void> {
-    return this.queue.flush();
-  }
-
-  stats(): SinkStats {
-    return this.queue.stats();
   }
 }
