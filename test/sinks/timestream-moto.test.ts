@@ -5,7 +5,8 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSink, type MetricsSink } from '../../functions/sinks';
-import { type MotoServer, motoTimestreamRecords, startMoto } from '../support/moto-timestream';
+import { type Moto, startMoto } from '../support/moto';
+import { motoTimestreamRecords } from '../support/moto-timestream';
 import { intervalRecord, rollupPoint } from './fixtures';
 import { type FaultProxy, startFaultProxy } from './timestream-fault-proxy';
 
@@ -14,7 +15,7 @@ import { type FaultProxy, startFaultProxy } from './timestream-fault-proxy';
  * loopback proxy in front that records each request and injects the service's throttling
  * and partial-rejection answers (moto has neither).
  */
-let moto: MotoServer;
+let moto: Moto;
 let proxy: FaultProxy;
 const REGION = 'us-east-1';
 

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
+import { freePort } from '../../functions/runner/free-port';
 
 /** The moto server installed by scripts/install-moto.sh (a local AWS API emulator). */
 export const MOTO_SERVER_PATH =
@@ -17,19 +17,6 @@ export interface Moto {
   /** Wipes every emulated resource (moto's reset API), keeping the server up. */
   reset(): Promise<void>;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() =>
-        addr && typeof addr === 'object' ? resolvePort(addr.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 function exited(child: ChildProcess): Promise<void> {
