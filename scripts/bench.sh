@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark once, in sequence, with its defaults (about 10–12 min on 2 cores).
+# Runs every benchmark once, in sequence, with its defaults (about 8 min on 2 cores).
 # Not part of `npm test`: benchmarks measure, they do not pass or fail a build.
 # Each bench also runs alone with its own flags: `npx tsx bench/<name>.ts --help`.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
