@@ -58,6 +58,6 @@ export function order(data) {
   check(res, { 'order accepted': (r) => r.status < 400 });
 }
 
-export function teardown(data) {
+export function teardown() {
   http.get(`${TARGET}/health`);
 }

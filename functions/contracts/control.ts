@@ -65,7 +65,13 @@ export const RunnerResultSchema = z.object({
   lastSeq: z.number().int(),
   /** From k6's GET /v1/metrics at the end: exact aggregates as k6 itself saw them. */
   k6Metrics: z.record(z.string(), z.record(z.string(), z.number())).optional(),
+  /** Peak resident memory of the runner process and of its k6 (high-water marks). */
   peakRssBytes: z.number().optional(),
+  peakK6RssBytes: z.number().optional(),
+  /** How late the runner sent the resume (event-loop wake-up), and its round trip to k6:
+   * the two parts of startOffsetMs. */
+  resumeSentLateMs: z.number().optional(),
+  resumeRttMs: z.number().optional(),
   ranSetup: z.boolean().optional(),
   ranTeardown: z.boolean().optional(),
 });

@@ -1,4 +1,4 @@
-import type { Plan, RunnerAssignment } from '../contracts';
+import { KEPT_TAGS, type Plan, type RunnerAssignment } from '../contracts';
 
 export interface K6RunSpec {
   plan: Plan;
@@ -15,6 +15,32 @@ export interface K6RunSpec {
   k6Summary?: boolean;
   /** Extra k6 outputs besides OTLP (e.g. `json=samples.json`, relative to the runner's work dir). */
   extraOutputs?: string[];
+}
+
+/** k6 system tags (k6 v2 `--system-tags` names) the fleet's series and thresholds can use. */
+const K6_SYSTEM_TAGS = new Set([
+  'proto',
+  'subproto',
+  'status',
+  'method',
+  'url',
+  'name',
+  'group',
+  'check',
+  'error',
+  'error_code',
+  'tls_version',
+  'scenario',
+  'service',
+  'expected_response',
+  'vu',
+  'iter',
+  'ip',
+  'ocsp_status',
+]);
+
+export function systemTags(plan: Plan): string[] {
+  return [...new Set([...KEPT_TAGS, ...plan.extraTagKeys])].filter((t) => K6_SYSTEM_TAGS.has(t)).sort();
 }
 
 /**
@@ -44,10 +70,10 @@ export function k6RunArgs(s: K6RunSpec): string[] {
     '--include-system-env-vars=false',
     '--out',
     'opentelemetry',
-    '--tag',
-    `region=${s.runner.region}`,
-    '--tag',
-    `runner=${s.runner.runnerId}`,
+    // Every tag is an attribute k6's OTel output processes per sample (bench/: ~17% of k6's
+    // CPU): keep only the system tags the fleet uses. Region and runner are known per record.
+    '--system-tags',
+    systemTags(s.plan).join(','),
   ];
   for (const out of s.extraOutputs ?? []) args.push('--out', out);
   for (const [k, v] of Object.entries(s.plan.tags)) args.push('--tag', `${k}=${v}`);

@@ -3,15 +3,17 @@ import type { RunnerProcessStats } from '../contracts';
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-async function procSample(pid: number): Promise<{ cpuMs: number; rssBytes: number } | undefined> {
+async function procSample(
+  pid: number,
+): Promise<{ cpuMs: number; rssBytes: number; peakRssBytes: number } | undefined> {
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name (which may contain spaces) start after the last ')'.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const cpuMs = ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return { cpuMs, rssBytes: rssKb * 1024 };
+    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) * 1024;
+    return { cpuMs, rssBytes: kb('VmRSS'), peakRssBytes: kb('VmHWM') };
   } catch {
     return undefined; // not Linux, or the process is gone
   }
@@ -31,14 +33,15 @@ export class ProcessStatsSampler {
     const self = process.cpuUsage();
     const selfMs = (self.user - this.last.self.user + self.system - this.last.self.system) / 1000;
     const rssBytes = process.memoryUsage.rss();
-    this.peakRssBytes = Math.max(this.peakRssBytes, rssBytes);
+    // maxRSS is the kernel's high-water mark (KiB): peaks between samples count too.
+    this.peakRssBytes = Math.max(this.peakRssBytes, rssBytes, process.resourceUsage().maxRSS * 1024);
     const pid = this.k6Pid();
     const k6 = pid ? await procSample(pid) : undefined;
     const out: RunnerProcessStats = { cpuPercent: (selfMs / wallMs) * 100, rssBytes };
     if (k6) {
       out.k6CpuPercent = Math.max(0, ((k6.cpuMs - this.last.k6CpuMs) / wallMs) * 100);
       out.k6RssBytes = k6.rssBytes;
-      this.peakK6RssBytes = Math.max(this.peakK6RssBytes, k6.rssBytes);
+      this.peakK6RssBytes = Math.max(this.peakK6RssBytes, k6.rssBytes, k6.peakRssBytes);
     }
     this.last = { at, self, k6CpuMs: k6?.cpuMs ?? this.last.k6CpuMs };
     return out;

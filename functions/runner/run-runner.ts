@@ -88,6 +88,7 @@ class RunnerSession {
   private readonly stats: ProcessStatsSampler;
   private seq = 0;
   private resumedAt: number | undefined;
+  private resumeTiming: { sentLateMs: number; rttMs: number } | undefined;
   private stopReason: StopReason | undefined;
   private ranSetup = false;
   private ranTeardown = false;
@@ -251,7 +252,9 @@ class RunnerSession {
     const sent = Date.now();
     await this.rest!.resume();
     // Half the round trip on loopback is when k6 saw the command.
-    this.resumedAt = Math.round((sent + Date.now()) / 2);
+    const answered = Date.now();
+    this.resumedAt = Math.round((sent + answered) / 2);
+    this.resumeTiming = { sentLateMs: sent - (this.control.startAt ?? sent), rttMs: answered - sent };
     this.lastFlushAt = this.resumedAt;
   }
 
@@ -360,6 +363,9 @@ class RunnerSession {
       endedAt: Date.now(),
       lastSeq: this.seq - 1,
       peakRssBytes: this.stats.peakRssBytes,
+      peakK6RssBytes: this.stats.peakK6RssBytes || undefined,
+      resumeSentLateMs: this.resumeTiming?.sentLateMs,
+      resumeRttMs: this.resumeTiming?.rttMs,
       ranSetup: this.ranSetup,
       ranTeardown: this.ranTeardown,
     };

@@ -54,7 +54,7 @@ export default function () { check(http.get(__ENV.TARGET + '/api/r'), { ok: (r) 
         return count;
       }),
     );
-    const body = await page.locator('body').innerText();
+    const body = await page.locator('body').textContent();
     // Assess
     expect(errors).toEqual([]);
     expect(painted.length).toBeGreaterThanOrEqual(4);
