@@ -13,8 +13,8 @@
  *      receiver decoding every payload, interval records to the run store, the watcher)
  *   d  as b, but `--out experimental-prometheus-rw` (native histograms) to the null receiver
  *   e  as b, but no output at all (what the runner's flags cost without any metrics output)
- *   f  as b, with `--system-tags` cut to the tags the runner's receiver keeps (KEPT_TAGS)
- *   g  as f, also without `--tag region=… --tag runner=…` (the receiver drops those too)
+ *   f  as b, with k6's default system tags and `--tag region=… --tag runner=…` (the runner's
+ *      flags before they were cut to the tags the receiver keeps: what that cut saves)
  * Requests/s = requests the target counted ÷ the scenario duration (k6's own counts are
  * checked against the target's for a and c).
  */
@@ -22,13 +22,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KEPT_TAGS } from '../functions/contracts';
 import { numericFlags } from './lib/cli-flags';
 import { K6_BIN } from './lib/k6-binary';
 import { LoadSampler, type SteadyWindow } from './lib/load-sampler';
 import { ONE_REGION, runBenchFleet } from './lib/local-fleet';
 import { startNullReceiver } from './lib/null-receiver';
-import { dropRunnerTags, RunnerK6, swapOutput } from './lib/runner-k6';
+import { RunnerK6, swapOutput, withAllTags } from './lib/runner-k6';
 import { median } from './lib/stats';
 import { printTable } from './lib/table';
 import { startTargetProcess } from './lib/target-process';
@@ -44,7 +43,7 @@ const flags = numericFlags(
   },
 );
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
 interface Measurement {
   /** Requests the target counted. */
   requests: number;
@@ -66,8 +65,7 @@ const VARIANTS: Record<VariantId, string> = {
   c: 'c: runner (local fleet, 1 runner)',
   d: 'd: k6 + runner flags, prometheus-rw → null',
   e: 'e: k6 + runner flags, no output',
-  f: 'f: as b, --system-tags = KEPT_TAGS',
-  g: 'g: as f, without --tag region/runner',
+  f: 'f: as b, all k6 system tags + region/runner',
 };
 
 /**
@@ -127,16 +125,9 @@ async function main(): Promise<void> {
       K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
     }),
   };
-  // The tags the runner's receiver keeps (KEPT_TAGS): every other tag is built into each
-  // sample's OTel attribute set and then thrown away.
-  const keptTagsOnly = {
-    args: (a: string[]) => [...a.slice(0, -1), '--system-tags', KEPT_TAGS.join(','), a[a.length - 1]!],
-    env: (e: NodeJS.ProcessEnv) => e,
-  };
-  // The receiver discards region/runner too (the interval record names both), unless a
-  // threshold filters on them.
-  const keptTagsNoRunnerTags = {
-    args: (a: string[]) => dropRunnerTags(keptTagsOnly.args(a)),
+  // The runner's flags before the tag cut: k6's default system tags, region/runner on every sample.
+  const allTags = {
+    args: (a: string[]) => withAllTags(a, runnerK6.region, runnerK6.runnerId),
     env: (e: NodeJS.ProcessEnv) => e,
   };
   const noOutput = { args: (a: string[]) => swapOutput(a, undefined), env: (e: NodeJS.ProcessEnv) => e };
@@ -179,7 +170,7 @@ async function main(): Promise<void> {
       k6Requests = run.summary.metrics.http_reqs?.values.count;
       await run.dispose();
     } else {
-      const variation = { b: otlp, d: promRw, e: noOutput, f: keptTagsOnly, g: keptTagsNoRunnerTags }[id];
+      const variation = { b: otlp, d: promRw, e: noOutput, f: allTags }[id];
       code = await runnerK6.run(nullReceiver.hostPort, variation, (pid) => {
         roots = [pid];
       });
@@ -203,7 +194,7 @@ async function main(): Promise<void> {
     };
   };
 
-  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f'];
   const rounds: Record<VariantId, Measurement>[] = [];
   try {
     for (let round = 1; round <= flags.rounds; round++) {
@@ -333,9 +324,7 @@ async function main(): Promise<void> {
         ['OTel (b) / no output (e)', 'b', 'e'],
         ['prometheus-rw (d) / no output (e)', 'd', 'e'],
         ['OTel (b) / prometheus-rw (d)', 'b', 'd'],
-        ['OTel, kept tags only (f) / OTel (b)', 'f', 'b'],
-        ['OTel, kept tags, no region/runner (g) / OTel (b)', 'g', 'b'],
-        ['OTel, kept tags, no region/runner (g) / no output (e)', 'g', 'e'],
+        ['OTel, kept tags (b) / OTel, all tags (f)', 'b', 'f'],
       ] as const
     ).map(([label, x, y]) => [label, cell(wallRatios(x, y), 3), cell(cpuRatios(x, y), 3)]),
   );

@@ -52,6 +52,14 @@ export class RunnerK6 {
     return new RunnerK6(plan, dir, scriptPath);
   }
 
+  get region(): string {
+    return this.plan.runners[0]!.region;
+  }
+
+  get runnerId(): string {
+    return this.plan.runners[0]!.runnerId;
+  }
+
   /** The spec a runner would build for k6, with the given OTLP endpoint. */
   async spec(otlpEndpoint: string): Promise<K6RunSpec> {
     return {
@@ -118,16 +126,17 @@ export function swapOutput(args: string[], output: string | undefined): string[]
   return out;
 }
 
-/** Removes the runner's `--tag region=…` and `--tag runner=…`. */
-export function dropRunnerTags(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--tag' && /^(region|runner)=/.test(args[i + 1] ?? '')) {
-      i++;
-      continue;
-    }
-    out.push(args[i]!);
-  }
-  if (out.length !== args.length - 4) throw new Error('the runner args no longer tag region and runner');
-  return out;
+/** The runner's args with k6's default system tags and per-sample region/runner tags. */
+export function withAllTags(args: string[], region: string, runnerId: string): string[] {
+  const i = args.indexOf('--system-tags');
+  if (i < 0) throw new Error('the runner args no longer set --system-tags');
+  const out = [...args.slice(0, i), ...args.slice(i + 2)];
+  return [
+    ...out.slice(0, -1),
+    '--tag',
+    `region=${region}`,
+    '--tag',
+    `runner=${runnerId}`,
+    out[out.length - 1]!,
+  ];
 }
