@@ -5,9 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary, SummaryMetric } from '../../functions/contracts';
+import type { Summary, SummaryMetric, ThresholdSpec } from '../../functions/contracts';
 import { renderTextSummary } from '../../functions/core/summary/text-summary';
 import { KNOWN_METRIC_TYPES } from '../../functions/core/thresholds/metric-types';
+import { normalizeThresholds } from '../../functions/core/thresholds/normalize';
+import { inspectScript } from '../../functions/k6/k6-inspect';
 import { K6_PATH } from '../support/k6-path';
 
 /**
@@ -64,7 +66,7 @@ interface LegacyExport {
 }
 
 /** k6's --summary-export data as a fleet Summary. */
-function summaryFromExport(exp: LegacyExport): Summary {
+function summaryFromExport(exp: LegacyExport, declared: Record<string, ThresholdSpec[]>): Summary {
   const metrics: Summary['metrics'] = {};
   for (const [name, raw] of Object.entries(exp.metrics)) {
     const { thresholds, ...values } = raw;
@@ -77,9 +79,13 @@ function summaryFromExport(exp: LegacyExport): Summary {
     const base = name.split('{')[0]!;
     const contains = KNOWN_METRIC_TYPES[base]?.contains ?? CUSTOM_CONTAINS[base] ?? 'default';
     const metric: SummaryMetric = { type, contains, values };
-    // In the export a threshold maps to "has failed".
-    if (thresholds)
-      metric.thresholds = Object.fromEntries(Object.entries(thresholds).map(([e, f]) => [e, { ok: !f }]));
+    // In the export a threshold maps to "has failed". The export's key order is Go map order
+    // (random); the fleet's summary keeps the script's order (plan.json), as k6's text does.
+    if (thresholds) {
+      const order = (declared[name] ?? []).map((t) => t.expr);
+      const ordered = Object.entries(thresholds).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+      metric.thresholds = Object.fromEntries(ordered.map(([e, f]) => [e, { ok: !f }]));
+    }
     metrics[name] = metric;
   }
   const checks: Summary['checks'] = [];
@@ -178,7 +184,9 @@ describe('renderTextSummary matches k6', () => {
       script,
     ]);
     expect(k6.code, k6.stderr).toBe(99);
-    const summary = summaryFromExport(JSON.parse(readFileSync(exported, 'utf8')) as LegacyExport);
+    // The declared order, as the planner reads it (k6 inspect keeps each metric's list in order).
+    const declared = normalizeThresholds((await inspectScript(K6_PATH, script, {})).thresholds);
+    const summary = summaryFromExport(JSON.parse(readFileSync(exported, 'utf8')) as LegacyExport, declared);
     // Act
     const ours = renderTextSummary(summary, { color: false });
     // Assess
