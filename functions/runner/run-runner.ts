@@ -49,11 +49,11 @@ class RunnerFailure extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
 
-/** Sleeps until an absolute time with ~1 ms precision (timers alone drift by a few ms). */
+/** Sleeps until an absolute time. A plain timer (~1 ms late when idle): spinning for the
+ * last milliseconds looked more precise but starved the other runners sharing the CPUs at
+ * exactly the barrier (bench/start-skew.ts). */
 async function sleepUntil(at: number): Promise<void> {
-  const coarse = at - Date.now() - 15;
-  if (coarse > 0) await sleep(coarse);
-  while (Date.now() < at) await new Promise((r) => setImmediate(r));
+  await sleep(at - Date.now());
 }
 
 export async function loadPlan(store: RunStore, runId: string): Promise<Plan> {
