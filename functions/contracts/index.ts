@@ -1,4 +1,5 @@
 /** Contracts shared by lib/ (infrastructure) and functions/ (runtime). */
+export * from './anomaly';
 export * from './control';
 export * from './events';
 export * from './exit-codes';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnomalySchema } from './anomaly';
 import { AbortInfoSchema } from './control';
 
 export const VerdictSchema = z.enum(['passed', 'thresholds-failed', 'aborted', 'failed']);
@@ -68,6 +69,8 @@ export const RunStatusSchema = z.object({
   thresholds: z.array(ThresholdStateSchema),
   runners: z.array(RunnerStateSchema),
   abort: AbortInfoSchema.optional(),
+  /** Anomalies found so far (error spikes, latency jumps, throughput drops, slow regions). */
+  anomalies: z.array(AnomalySchema).optional(),
   verdict: VerdictSchema.optional(),
   /** The process exit code the run maps to, once finished. */
   exitCode: z.number().int().optional(),

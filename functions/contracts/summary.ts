@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnomalySchema } from './anomaly';
 import { AbortInfoSchema } from './control';
 import { MetricTypeSchema, ValueTypeSchema } from './metrics';
 import { VerdictSchema } from './status';
@@ -22,14 +23,6 @@ export const SummaryRunnerSchema = z.object({
   startOffsetMs: z.number().nullable(),
   reason: z.string().optional(),
 });
-
-export const AnomalySchema = z.object({
-  at: z.number(),
-  kind: z.string(),
-  region: z.string().optional(),
-  message: z.string(),
-});
-export type Anomaly = z.infer<typeof AnomalySchema>;
 
 /** runs/<runId>/summary.json — k6's handleSummary shape plus the fleet's own fields. */
 export const SummarySchema = z.object({

@@ -67,6 +67,7 @@ export async function finalizeRun(
     endAt,
     durationMs,
     regionRequests: state.regionRequests,
+    anomalies: state.anomalies,
   });
   const sink = opts.sink;
   if (sink) {

@@ -46,6 +46,8 @@ export function renderLiveView(status: RunStatus, regions: string[], color: bool
       `  thresholds: ${status.thresholds.length - failing.length}/${status.thresholds.length} ok${failing.length ? ` — failing: ${failing.map((t) => c.red(`${t.metric} ${t.expr}`)).join(', ')}` : ''}`,
     );
   }
+  const latest = status.anomalies?.at(-1);
+  if (latest) lines.push(c.yellow(`  anomalies: ${status.anomalies!.length}, latest: ${latest.message}`));
   if (status.abort) lines.push(c.yellow(`  aborting: ${status.abort.reason}`));
   return lines.join('\n');
 }

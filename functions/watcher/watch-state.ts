@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AbortInfoSchema, RollupPointSchema, RunnerResultSchema } from '../contracts';
+import { AbortInfoSchema, AnomalySchema, RollupPointSchema, RunnerResultSchema } from '../contracts';
 
 /**
  * What the watcher carries from one tick to the next (runs/<id>/watch-state.json), so a
@@ -28,6 +28,11 @@ export const WatchStateSchema = z.object({
   regionRequests: z.record(z.string(), z.number()),
   /** Metrics-sink delivery counts accumulated over ticks (a Lambda tick has its own sink). */
   sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).default({}),
+  /** The last windows, the baseline anomaly rules compare a new window with. */
+  recentPoints: z.array(RollupPointSchema).default([]),
+  /** Anomaly conditions active in the last window (each is reported once per episode). */
+  activeAnomalies: z.array(z.string()).default([]),
+  anomalies: z.array(AnomalySchema).default([]),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
 
@@ -58,5 +63,8 @@ export function initialWatchState(): WatchState {
     thresholds: undefined,
     regionRequests: {},
     sinks: {},
+    recentPoints: [],
+    activeAnomalies: [],
+    anomalies: [],
   };
 }

@@ -11,6 +11,7 @@ import {
   type RunStatus,
   runKeys,
 } from '../contracts';
+import { BASELINE_WINDOWS, findAnomalies, newAnomalies } from '../core/anomaly/detect-anomalies';
 import { MetricTable } from '../core/metrics/metric-table';
 import { statValue } from '../core/metrics/summary-values';
 import { liveStats } from '../core/rollup/live-stats';
@@ -26,6 +27,9 @@ export interface WatchTickOptions {
   /** Where intervals, rollups, thresholds and events also go; flushed before the tick ends. */
   sink?: MetricsSink;
 }
+
+/** Enough for any sensible run; past it the run is noisy enough as it is. */
+const MAX_ANOMALIES = 200;
 
 /** A runner silent this long after the start is presumed dead. */
 const missingAfterMs = (plan: Plan) => Math.max(3 * plan.timing.intervalMs, 15_000);
@@ -137,6 +141,18 @@ export async function watchTick(
   for (const point of emitWindows(state, plan, now, finished)) {
     await putJson(store, keys.timelinePoint(Math.round(point.elapsedMs / plan.timing.intervalMs) - 1), point);
     await sink?.writeRollup(runId, plan.testName, point);
+    const found = newAnomalies(findAnomalies(point, state.recentPoints), state.activeAnomalies, point.t);
+    state.activeAnomalies = found.active;
+    state.recentPoints = [...state.recentPoints, point].slice(-BASELINE_WINDOWS);
+    for (const a of found.anomalies) {
+      if (state.anomalies.length < MAX_ANOMALIES) state.anomalies.push(a);
+      await sink?.writeEvent(runId, plan.testName, {
+        at: a.at,
+        kind: 'anomaly',
+        text: a.message,
+        region: a.region,
+      });
+    }
   }
   if (sink && sinkBefore) {
     await sink.writeThresholds(runId, plan.testName, now, judged.states);
@@ -172,6 +188,7 @@ export async function watchTick(
     thresholds: judged.states,
     runners: runnerStates(plan, state, missing),
     abort,
+    anomalies: state.anomalies,
   };
   if (finished) {
     const v = decideVerdict({

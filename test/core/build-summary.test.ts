@@ -49,6 +49,7 @@ describe('buildSummary', () => {
       endAt: 10_000,
       durationMs: 10_000,
       regionRequests: { eu: 100 },
+      anomalies: [],
     });
     // Assess
     expect(Object.keys(s.metrics.http_req_duration?.values ?? {})).toEqual(['avg', 'p(95)', 'p(99)']);

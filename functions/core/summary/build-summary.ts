@@ -1,5 +1,6 @@
 import type {
   AbortInfo,
+  Anomaly,
   Plan,
   RunnerResult,
   Summary,
@@ -24,6 +25,7 @@ export interface SummaryInput {
   /** Test run duration for per-second rates (first resume to last interval end). */
   durationMs: number;
   regionRequests: Record<string, number>;
+  anomalies: Anomaly[];
 }
 
 /**
@@ -94,7 +96,7 @@ export function buildSummary(s: SummaryInput): Summary {
         };
       }),
       startSkewMs: offsets.length ? Math.max(...offsets.map(Math.abs)) : null,
-      anomalies: [],
+      anomalies: s.anomalies,
       failedThresholds: s.thresholds
         .filter((t) => !t.ok)
         .sort((a, b) => (a.failedAt ?? Number.POSITIVE_INFINITY) - (b.failedAt ?? Number.POSITIVE_INFINITY))
