@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { createS3Client } from '../aws/aws-clients';
 import { HANDLER_ENV, readHandlerEnv } from '../aws/handler-env';
+import { refusalCause } from '../aws/refusal-cause';
 import { type PlanEvent, PlanEventSchema, type PlanResult } from '../aws/task-io';
 import { runKeys } from '../contracts';
 import { InvalidInputError } from '../core/planner/errors';
@@ -26,7 +27,8 @@ const runnerLimitMs = env[HANDLER_ENV.runnerTimeoutSeconds] * 1000 - RUNNER_OVER
 /**
  * Plan: runs `k6 inspect` on the script (k6 comes from the layer), splits the test over
  * regions and runners, and writes plan.json and the script to the run store. A script or
- * input k6 rejects comes back as `{ ok: false, cause }` (Fail `InvalidInput`).
+ * input k6 rejects comes back as `{ ok: false, cause }` (Fail `InvalidInput`); the cause
+ * carries k6's exit code when it is not 104 (a script exception: 107).
  */
 export const handler = async (rawEvent: unknown): Promise<PlanResult> => {
   const event: PlanEvent = PlanEventSchema.parse(rawEvent);
@@ -62,8 +64,8 @@ export const handler = async (rawEvent: unknown): Promise<PlanResult> => {
     };
   } catch (e) {
     if (e instanceof InvalidInputError) {
-      logger.warn('plan refused', { runId: event.runId, reason: e.message });
-      return { ok: false, cause: e.message };
+      logger.warn('plan refused', { runId: event.runId, reason: e.message, exitCode: e.exitCode });
+      return { ok: false, cause: refusalCause(e.message, e.exitCode) };
     }
     throw e;
   }

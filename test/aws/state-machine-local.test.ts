@@ -9,6 +9,7 @@ import {
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { refusalExitCode } from '../../functions/aws/refusal-cause';
 import type { FinalizeResult } from '../../functions/aws/task-io';
 import {
   RUN_FINISHED_DETAIL_TYPE,
@@ -287,6 +288,7 @@ export default function () { if (__ENV.TOKEN) http.get(__ENV.TARGET + '/api/item
     // Assess
     expect(failure?.error).toBe('InvalidInput');
     expect(failure?.cause).toMatch(/regions: region weights must sum to 100, they sum to 60/);
+    expect(refusalExitCode(failure?.cause)).toBe(104);
     expect(lambda.commandCalls(InvokeCommand).length).toBe(invokesBefore);
     expect(await store.list(runKeys('exec-invalid-1').prefix)).toEqual([]);
   });
@@ -303,6 +305,8 @@ export default function () { if (__ENV.TOKEN) http.get(__ENV.TARGET + '/api/item
     // Assess
     expect(failure?.error).toBe('InvalidInput');
     expect(failure?.cause).toMatch(/k6 rejected the script/);
+    // k6's exit code for a script exception travels in the cause (the CLI exits 107 on it).
+    expect(refusalExitCode(failure?.cause)).toBe(107);
     expect(lambda.commandCalls(InvokeCommand).length).toBe(invokesBefore);
   });
 

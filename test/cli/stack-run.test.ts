@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { refusalCause } from '../../functions/aws/refusal-cause';
 import { CONTROL_STACK_OUTPUTS, GRAFANA_URL_OUTPUT } from '../../functions/cli/aws/fleet-stack';
 import { INVALID_INPUT_ERROR } from '../../functions/cli/aws/stack-exit-code';
 import { type StackRunFlags, stackRunCommand } from '../../functions/cli/aws/stack-run-command';
@@ -257,6 +258,24 @@ describe('k6-fleet run --stack (CloudFormation + Step Functions mocked, run stor
     const res = await run(runId, flags({ region: [{ name: 'ap-south-1', weight: 100 }] }));
     // Assess
     expect(res.code).toBe(104);
+    expect(res.stderr).toContain(`the run was refused: ${cause}`);
+    expect(res.stdout).toBe('');
+  });
+
+  it('exits 107 like local mode when the state machine refuses a script k6 cannot run (InvalidInput)', async () => {
+    // Prepare: the Plan handler's cause for a script exception
+    const runId = 'cli-badscript-1';
+    const cause = refusalCause(
+      'k6 rejected the script: SyntaxError: file:///tmp/script.js: Unexpected token (1:33)',
+      107,
+    );
+    world.scriptExecution(runId, async (n) =>
+      n === 0 ? { status: 'RUNNING' } : { status: 'FAILED', error: 'InvalidInput', cause },
+    );
+    // Act
+    const res = await run(runId, flags());
+    // Assess
+    expect(res.code).toBe(107);
     expect(res.stderr).toContain(`the run was refused: ${cause}`);
     expect(res.stdout).toBe('');
   });

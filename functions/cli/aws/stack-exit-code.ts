@@ -1,3 +1,4 @@
+import { refusalExitCode } from '../../aws/refusal-cause';
 import { ExitCode, type Summary } from '../../contracts';
 import type { ExecutionState } from './fleet-stack';
 
@@ -15,9 +16,9 @@ export interface StackRunEnd {
 /**
  * The exit code of `k6-fleet run --stack`, in k6's terms. A summary decides, as in local
  * mode (an interrupted run's summary says 105 unless a runner failed or a threshold did).
- * Without one: interrupted or stopped → 105; InvalidInput → 104 (the state machine does
- * not tell a script exception from other rejected input, so 107 is not reported here);
- * anything else → 255. `message` explains the codes that have no summary to show.
+ * Without one: interrupted or stopped → 105; InvalidInput → the k6 code its cause carries
+ * (107 for a script exception, see refusal-cause), else 104; anything else → 255.
+ * `message` explains the codes that have no summary to show.
  */
 export function stackRunExitCode(end: StackRunEnd): { code: number; message?: string } {
   const { execution: ex, summary } = end;
@@ -30,7 +31,10 @@ export function stackRunExitCode(end: StackRunEnd): { code: number; message?: st
     };
   }
   if (ex.status === 'FAILED' && ex.error === INVALID_INPUT_ERROR) {
-    return { code: ExitCode.invalidConfig, message: `the run was refused: ${ex.cause ?? 'invalid input'}` };
+    return {
+      code: refusalExitCode(ex.cause),
+      message: `the run was refused: ${ex.cause ?? 'invalid input'}`,
+    };
   }
   if (ex.status === 'ABORTED') {
     return {
