@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargetServer, type TargetServer } from '../../target/server';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, type FleetRun, runFleet } from '../support/fleet';
+import { useTarget } from '../support/target';
 
-let target: TargetServer;
+const target = useTarget();
 let run: FleetRun | undefined;
-beforeAll(async () => {
-  target = await startTargetServer({ port: 0 });
-});
 afterAll(async () => {
-  await target.close();
   await cleanup(run);
 });
 
@@ -29,17 +25,17 @@ export default function () { http.get(__ENV.TARGET + '/api/a'); sleep(0.1); }
     // Act
     run = await runFleet({
       script,
-      env: { TARGET: target.url },
+      env: { TARGET: target().url },
       onStatus: (s) => {
         if (failingSince === undefined && s.startAt !== undefined && Date.now() > s.startAt + 4000) {
-          target.patchRoute('/api/*', { errorRate: 1 });
+          target().patchRoute('/api/*', { errorRate: 1 });
           failingSince = Date.now();
         }
       },
     });
     // Assess: the last request reached the target less than 10 s after it started failing.
     expect(failingSince).toBeDefined();
-    const lastRequestAt = target.stats().lastRequestAt ?? 0;
+    const lastRequestAt = target().stats().lastRequestAt ?? 0;
     expect(lastRequestAt - failingSince!).toBeLessThan(10_000);
     const f = run.summary.fleet;
     expect(f.verdict).toBe('thresholds-failed');

@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargetServer, type TargetServer } from '../../target/server';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, type FleetRun, runFleet } from '../support/fleet';
+import { useTarget } from '../support/target';
 
-let target: TargetServer;
+const target = useTarget();
 let run: FleetRun | undefined;
-beforeAll(async () => {
-  target = await startTargetServer({ port: 0 });
-});
 afterAll(async () => {
-  await target.close();
   await cleanup(run);
 });
 
@@ -24,7 +20,7 @@ import http from 'k6/http';
 export const options = { scenarios: { s: { executor: 'constant-vus', vus: 8, duration: '12s' } } };
 export default function () { http.get(__ENV.TARGET + '/api/slow-later'); }
 `,
-      env: { TARGET: target.url },
+      env: { TARGET: target().url },
       regions: [
         { name: 'eu-west-1', weight: 50 },
         { name: 'us-east-1', weight: 50 },
@@ -32,7 +28,7 @@ export default function () { http.get(__ENV.TARGET + '/api/slow-later'); }
       runnersPerRegion: 1,
       onStatus: (s) => {
         if (slowedAt === undefined && s.startAt !== undefined && Date.now() > s.startAt + 7000) {
-          target.patchRoute('/api/*', { latency: { kind: 'fixed', ms: 60 } });
+          target().patchRoute('/api/*', { latency: { kind: 'fixed', ms: 60 } });
           slowedAt = Date.now();
         }
         if (s.anomalies?.some((a) => a.kind === 'latency-jump')) seenLive = true;

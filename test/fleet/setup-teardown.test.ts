@@ -1,14 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargetServer, type TargetServer } from '../../target/server';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cleanup, type FleetRun, runFleet } from '../support/fleet';
+import { useTarget } from '../support/target';
 
-let target: TargetServer;
+const target = useTarget();
 let run: FleetRun | undefined;
-beforeAll(async () => {
-  target = await startTargetServer({ port: 0 });
-});
 afterAll(async () => {
-  await target.close();
   await cleanup(run);
 });
 
@@ -30,11 +26,11 @@ export default function (data) {
 }
 export function teardown(data) { http.get(__ENV.TARGET + '/health?token=' + data.token); }
 `;
-    target.resetStats();
+    target().resetStats();
     // Act
-    run = await runFleet({ script, env: { TARGET: target.url } });
+    run = await runFleet({ script, env: { TARGET: target().url } });
     // Assess
-    const stats = target.stats();
+    const stats = target().stats();
     expect(stats.byRoute['/login']).toBe(1);
     expect(stats.byRoute['/health']).toBe(1);
     expect(run.summary.checks).toEqual([{ name: 'got setup data', passes: 60, fails: 0 }]);

@@ -2,7 +2,8 @@ import { writeAbortOnce } from '../../aws/abort-writer';
 import { AbortInfoSchema, ExitCode, runKeys, SummarySchema } from '../../contracts';
 import { getJson } from '../../store/run-store';
 import { connectFleetStack } from './connect-fleet-stack';
-import { type ExecutionState, type FleetStack, FleetStackError, isExecutionActive } from './fleet-stack';
+import { type ExecutionState, type FleetStack, isExecutionActive } from './fleet-stack';
+import { stackCommandError } from './stack-command-error';
 import type { StackCommandDeps } from './stack-run-command';
 
 export interface StackAbortFlags {
@@ -98,12 +99,7 @@ export async function stackAbortCommand(
     log(`k6-fleet: stopped execution ${execution.executionArn}`);
     return ExitCode.ok;
   } catch (e) {
-    if (e instanceof FleetStackError) {
-      log(`k6-fleet: ${e.message}`);
-      return ExitCode.invalidConfig;
-    }
-    log(`k6-fleet: ${(e as Error).stack ?? e}`);
-    return ExitCode.generic;
+    return stackCommandError(e, log);
   } finally {
     stack?.close();
   }

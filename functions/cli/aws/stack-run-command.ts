@@ -7,10 +7,11 @@ import { newRunId } from '../../planner/plan-run';
 import type { RunFlags } from '../run-command';
 import { cliScriptKey } from './cli-script-key';
 import { connectFleetStack } from './connect-fleet-stack';
-import { type ConnectFleetStack, executionConsoleUrl, type FleetStack, FleetStackError } from './fleet-stack';
+import { type ConnectFleetStack, executionConsoleUrl, type FleetStack } from './fleet-stack';
 import { followRun } from './follow-run';
 import { type InterruptSource, processInterrupts } from './interrupts';
 import { type CliOutput, liveViewPrinter } from './live-view-printer';
+import { stackCommandError } from './stack-command-error';
 import { stackRunExitCode } from './stack-exit-code';
 
 /** `k6-fleet run --stack`: the run flags plus where the fleet is. */
@@ -140,12 +141,7 @@ export async function stackRunCommand(
     if (message) log(`k6-fleet: ${message}`);
     return code;
   } catch (e) {
-    if (e instanceof FleetStackError) {
-      log(`k6-fleet: ${e.message}`);
-      return ExitCode.invalidConfig;
-    }
-    log(`k6-fleet: ${(e as Error).stack ?? e}`);
-    return ExitCode.generic;
+    return stackCommandError(e, log);
   } finally {
     stack?.close();
   }
