@@ -17,7 +17,7 @@ export const TIMESTREAM_DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards', 'timestre
 
 /**
  * sha256 of the dashboards in `dir` (file names and contents, in name order). It is the
- * custom resource's `Version`: any dashboard change changes a property, so CloudFormation
+ * custom resource's `Version`: every dashboard change changes a property, so CloudFormation
  * sends an Update and the provisioner uploads the new dashboards.
  */
 export function dashboardsVersion(dir: string = TIMESTREAM_DASHBOARDS_DIR): string {
