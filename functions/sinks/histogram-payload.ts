@@ -1,4 +1,5 @@
 import type { ExpBuckets, ExpHistogram } from '../contracts';
+import { downscale, emptyHistogram, MIN_SCALE } from '../core/histogram/exp-histogram';
 
 /**
  * A compact, lossless text form of an exponential histogram for one VARCHAR / string
@@ -8,8 +9,6 @@ import type { ExpBuckets, ExpHistogram } from '../contracts';
  * are trimmed by moving the offset. Downscaling by one merges bucket pairs
  * (index i → ⌊i/2⌋), exactly as OTLP defines it, so merges stay exact after it.
  */
-
-const MIN_SCALE = -10;
 
 function trim(b: ExpBuckets): ExpBuckets {
   let start = 0;
@@ -45,16 +44,7 @@ function parseBuckets(body: string): ExpBuckets {
 }
 
 export function decodeHistogram(text: string): ExpHistogram {
-  const h: ExpHistogram = {
-    scale: 0,
-    zeroCount: 0,
-    positive: { offset: 0, counts: [] },
-    negative: { offset: 0, counts: [] },
-    count: 0,
-    sum: 0,
-    min: null,
-    max: null,
-  };
+  const h = emptyHistogram(0);
   for (const part of text.split('|')) {
     const tag = part[0];
     const body = part.slice(1);
@@ -71,28 +61,10 @@ export function decodeHistogram(text: string): ExpHistogram {
   return h;
 }
 
-function downscaleBuckets(b: ExpBuckets, by: number): ExpBuckets {
-  if (b.counts.length === 0) return { offset: 0, counts: [] };
-  const div = 2 ** by;
-  const offset = Math.floor(b.offset / div);
-  const counts: number[] = [];
-  b.counts.forEach((c, i) => {
-    const j = Math.floor((b.offset + i) / div) - offset;
-    counts[j] = (counts[j] ?? 0) + c;
-  });
-  return { offset, counts: Array.from(counts, (c) => c ?? 0) };
-}
-
-/** The same distribution at scale − by (coarser buckets, same counts). */
+/** The same distribution at scale − by (coarser buckets, same counts), never below MIN_SCALE. */
 export function downscaleHistogram(h: ExpHistogram, by: number): ExpHistogram {
   const step = Math.min(by, h.scale - MIN_SCALE);
-  if (step <= 0) return h;
-  return {
-    ...h,
-    scale: h.scale - step,
-    positive: downscaleBuckets(h.positive, step),
-    negative: downscaleBuckets(h.negative, step),
-  };
+  return step <= 0 ? h : downscale(h, h.scale - step);
 }
 
 /** The finest encoding of `h` that takes at most `maxBytes` UTF-8 bytes, or null when even
