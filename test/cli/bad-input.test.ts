@@ -2,17 +2,15 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTargetServer, type TargetServer } from '../../target/server';
 import { runCli } from '../support/cli';
+import { useTarget } from '../support/target';
 
-let target: TargetServer;
+const target = useTarget();
 let dir: string;
 beforeAll(async () => {
-  target = await startTargetServer({ port: 0 });
   dir = await mkdtemp(join(tmpdir(), 'k6-fleet-bad-'));
 });
 afterAll(async () => {
-  await target.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -90,14 +88,14 @@ describe('bad input is rejected before any load, with a message that says what t
     ],
   ])('%s', async (name, text, flags, code, message) => {
     // Prepare
-    target.resetStats();
+    target().resetStats();
     const path = await script(`${name.replace(/\W+/g, '-')}.js`, text);
     // Act
     const res = await runCli([
       'run',
       path,
       '-e',
-      `TARGET=${target.url}`,
+      `TARGET=${target().url}`,
       '--out-dir',
       join(dir, 'store'),
       '-q',
@@ -106,7 +104,7 @@ describe('bad input is rejected before any load, with a message that says what t
     // Assess
     expect(res.stderr).toMatch(message);
     expect(res.code).toBe(code);
-    expect(target.stats().requests).toBe(0);
+    expect(target().stats().requests).toBe(0);
   });
 
   it('a missing script file', async () => {

@@ -3,18 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../functions/contracts';
-import { startTargetServer, type TargetServer } from '../../target/server';
 import { runCli, startCli } from '../support/cli';
 import { processesMatching } from '../support/processes';
+import { useTarget } from '../support/target';
 
-let target: TargetServer;
+const target = useTarget();
 let dir: string;
 beforeAll(async () => {
-  target = await startTargetServer({ port: 0 });
   dir = await mkdtemp(join(tmpdir(), 'k6-fleet-exit-'));
 });
 afterAll(async () => {
-  await target.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -44,7 +42,7 @@ export default function () { http.get(__ENV.TARGET + '/api/i'); sleep(0.1); }`,
       'run',
       path,
       '-e',
-      `TARGET=${target.url}`,
+      `TARGET=${target().url}`,
       '--out-dir',
       out,
       '-q',
@@ -89,7 +87,7 @@ export default function () {
       'run',
       path,
       '-e',
-      `TARGET=${target.url}`,
+      `TARGET=${target().url}`,
       '--out-dir',
       join(dir, 'abort'),
       '-q',
@@ -100,7 +98,7 @@ export default function () {
   });
 
   it('an exception in setup() fails the run with 107 before load', async () => {
-    target.resetStats();
+    target().resetStats();
     const path = await scriptFile(
       'setup-throws.js',
       `export const options = { vus: 4, duration: '30s' };
@@ -111,7 +109,7 @@ export default function () { http.get(__ENV.TARGET + '/api/s'); }`,
       'run',
       path,
       '-e',
-      `TARGET=${target.url}`,
+      `TARGET=${target().url}`,
       '--out-dir',
       join(dir, 'setup'),
       '-q',
@@ -119,6 +117,6 @@ export default function () { http.get(__ENV.TARGET + '/api/s'); }`,
     ]);
     expect(res.code).toBe(107);
     expect(res.stdout).toMatch(/setup\(\) failed.*no credentials/);
-    expect(target.stats().requests).toBe(0);
+    expect(target().stats().requests).toBe(0);
   });
 });
