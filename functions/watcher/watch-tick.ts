@@ -64,15 +64,22 @@ export async function watchTick(
   await collectResults(store, plan, state);
   const fresh = await collectIntervals(store, plan, state, now);
   if (fresh.length) await sink?.writeIntervals(fresh, plan.testName);
+  // Window tables are parsed once per tick, however many records land in them.
+  const windowTables = new Map<string, MetricTable>();
   for (const rec of fresh) {
     table.addRecord(rec);
-    addToWindow(state, plan, rec);
+    addToWindow(state, plan, rec, windowTables);
     state.lastEndMs = Math.max(state.lastEndMs ?? 0, rec.endMs);
     for (const s of rec.series) {
       if (s.metric === 'http_reqs' && s.type === 'counter') {
         state.regionRequests[rec.region] = (state.regionRequests[rec.region] ?? 0) + s.value;
       }
     }
+  }
+
+  for (const [key, t] of windowTables) {
+    const [idx, region] = key.split('/') as [string, string];
+    state.windows[idx]![region] = t.toJSON();
   }
 
   let abort: AbortInfo | undefined = state.abort;
@@ -295,7 +302,12 @@ function runnerStates(plan: Plan, state: WatchState, missing: string[]): RunnerS
 }
 
 /** Window index of a record: runners resume together, so their intervals line up. */
-function addToWindow(state: WatchState, plan: Plan, rec: IntervalRecord): void {
+function addToWindow(
+  state: WatchState,
+  plan: Plan,
+  rec: IntervalRecord,
+  tables: Map<string, MetricTable>,
+): void {
   if (state.startAt === undefined || rec.endMs <= state.startAt) return; // setup-time samples: totals only
   const idx = Math.max(
     state.nextWindow,
@@ -304,9 +316,13 @@ function addToWindow(state: WatchState, plan: Plan, rec: IntervalRecord): void {
   const win = state.windows[idx] ?? {};
   state.windows[idx] = win;
   for (const key of [rec.region, GLOBAL]) {
-    const t = win[key] ? MetricTable.fromJSON(win[key] as never) : new MetricTable();
+    const cacheKey = `${idx}/${key}`;
+    let t = tables.get(cacheKey);
+    if (!t) {
+      t = win[key] ? MetricTable.fromJSON(win[key] as never) : new MetricTable();
+      tables.set(cacheKey, t);
+    }
     t.addRecord(rec);
-    win[key] = t.toJSON();
   }
 }
 
