@@ -32,4 +32,3 @@ export function decideVerdict(input: {
   if (abort) return { verdict: 'aborted', exitCode: ExitCode.externalAbort, reason: abort.reason };
   return { verdict: 'passed', exitCode: ExitCode.ok };
 }
-import { loadPlan } from '../../engine/finalizer/finalize-run';
