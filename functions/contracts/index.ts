@@ -5,6 +5,7 @@ export * from './events';
 export * from './exit-codes';
 export * from './metrics';
 export * from './plan';
+export * from './relay';
 export * from './run-input';
 export * from './stack-outputs';
 export * from './status';
