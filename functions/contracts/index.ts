@@ -7,6 +7,7 @@ export * from './metrics';
 export * from './plan';
 export * from './relay';
 export * from './run-input';
+export * from './server-metrics';
 export * from './stack-outputs';
 export * from './status';
 export * from './store-keys';

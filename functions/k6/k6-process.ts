@@ -1,8 +1,22 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 
+/**
+ * Signals that mean k6 crashed rather than was asked to stop. SIGKILL from outside is, on
+ * Lambda, almost always the out-of-memory killer; the others are faults in the process.
+ */
+const CRASH_SIGNALS: ReadonlySet<NodeJS.Signals> = new Set([
+  'SIGKILL',
+  'SIGSEGV',
+  'SIGABRT',
+  'SIGBUS',
+  'SIGILL',
+]);
+
 /** A running k6 with the last lines of its stderr kept for error reports. */
 export class K6Process {
   private tail: string[] = [];
+  /** Signals this runner sent: a death by one of them is a stop we asked for, not a crash. */
+  private readonly sent = new Set<NodeJS.Signals>();
   private readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
 
@@ -63,16 +77,38 @@ export class K6Process {
   /** Sends signal, escalating to SIGKILL when k6 has not exited after graceMs. */
   async terminate(signal: NodeJS.Signals = 'SIGINT', graceMs = 10_000): Promise<void> {
     if (this.exit) return;
+    this.sent.add(signal);
     this.child.kill(signal);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    const timer = setTimeout(() => {
+      this.sent.add('SIGKILL');
+      this.child.kill('SIGKILL');
+    }, graceMs);
     await this.done;
     clearTimeout(timer);
   }
 
-  /** Maps how k6 ended to a k6 exit code (a signal death counts as external abort). */
+  /** The signal that killed k6 when nobody here sent it and it means a crash (see CRASH_SIGNALS). */
+  crashSignal(): NodeJS.Signals | undefined {
+    const signal = this.exit?.signal;
+    return signal && CRASH_SIGNALS.has(signal) && !this.sent.has(signal) ? signal : undefined;
+  }
+
+  /**
+   * Maps how k6 ended to a k6 exit code: a crash signal (see crashSignal) is 255, like any
+   * other k6 error; any other signal death is an external abort (105).
+   */
   exitCode(): number | null {
     if (!this.exit) return null;
     if (this.exit.code !== null) return this.exit.code;
-    return 105;
+    return this.crashSignal() ? 255 : 105;
+  }
+
+  /** How k6 ended, for a runner's reason: the signal's name when it was killed. */
+  describeExit(): string {
+    const crash = this.crashSignal();
+    if (crash === 'SIGKILL') return 'k6 was killed by SIGKILL (on Lambda usually the out-of-memory killer)';
+    if (crash) return `k6 crashed (${crash})`;
+    if (this.exit?.signal) return `k6 ended by ${this.exit.signal}`;
+    return `k6 exited with code ${this.exitCode()}`;
   }
 }

@@ -17,6 +17,7 @@ import { OtlpReceiver } from '../otlp/otlp-receiver';
 import { getJson, putJson, type RunStore } from '../store/run-store';
 import { ControlPoller, type StopReason } from './control-poller';
 import { freePort } from './free-port';
+import { k6EndReason } from './k6-crash-reason';
 import { ProcessStatsSampler } from './process-stats';
 
 export interface RunRunnerOptions {
@@ -175,7 +176,8 @@ class RunnerSession {
 
   private k6Died(when: string): RunnerFailure {
     const code = this.k6?.exitCode() ?? 255;
-    return new RunnerFailure(code, `k6 exited with code ${code} ${when}`);
+    const what = this.k6 ? k6EndReason(this.k6, this.stats) : `k6 exited with code ${code}`;
+    return new RunnerFailure(code, `${what} ${when}`);
   }
 
   /** Polls control; throws when the run must stop before load has started. */
@@ -328,7 +330,7 @@ class RunnerSession {
     return this.result({
       outcome,
       k6ExitCode: code,
-      reason: stopped ? describeStop(stopped) : code !== 0 ? `k6 exited with code ${code}` : undefined,
+      reason: stopped ? describeStop(stopped) : code !== 0 ? k6EndReason(k6, this.stats) : undefined,
       stderrTail: code !== 0 && code !== 103 ? k6.stderrTail() : undefined,
       k6Metrics: k6Metrics && Object.keys(k6Metrics).length ? k6Metrics : undefined,
     });
