@@ -6,6 +6,7 @@ export * from './exit-codes';
 export * from './history-record';
 export * from './metrics';
 export * from './plan';
+export * from './relay';
 export * from './run-id';
 export * from './run-input';
 export * from './server-metrics';
