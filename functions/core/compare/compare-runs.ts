@@ -1,4 +1,4 @@
-import { FLEET, type HistoryRecordV2, type RecordAggregate, timelineKey } from '../../contracts/history-record-v2';
+import { FLEET, type HistoryRecordV2, type RecordAggregate, timelineKey } from '../../contracts/history-record';
 import type { MetricType, ValueType } from '../../contracts/metrics';
 import { unpackAggregate } from '../history/record-aggregates';
 import { WINDOW_TREND_STATS } from '../history/window-timeline';

@@ -1,4 +1,10 @@
-import type { Headline, HistoryIndexEntry, HistoryRecordV2, RecordMetric } from '../../contracts/history-record-v2';
+import type {
+  Headline,
+  HistoryIndexEntry,
+  HistoryRecord,
+  HistoryRecordV2,
+  RecordMetric,
+} from '../../contracts/history-record';
 import type { Plan } from '../../contracts/plan';
 import type { Summary } from '../../contracts/summary';
 import type { MetricTable } from '../metrics/metric-table';
@@ -103,7 +109,11 @@ export function buildHistoryRecord(input: HistoryRecordInput): HistoryRecordV2 {
     metrics,
     submetrics,
     thresholds,
-    timeline: windowTimeline(input.windows, plan.timing.intervalMs),
+    // A last, partial window would understate every per-second rate: only whole windows.
+    timeline: windowTimeline(
+      input.windows.filter((w) => w.elapsedMs <= durationMs + plan.timing.intervalMs / 4),
+      plan.timing.intervalMs,
+    ),
   };
 }
 
@@ -123,5 +133,33 @@ export function indexEntryOf(r: HistoryRecordV2): HistoryIndexEntry {
     ...(gitSha !== undefined ? { gitSha } : {}),
     headline: r.headline,
     regionHeadlines: r.regionHeadlines,
+  };
+}
+
+/** The index entry of a record of any version: a v1 line has no p50/p90/p99, iterations or checks. */
+export function entryOfRecord(r: HistoryRecord): HistoryIndexEntry {
+  if (r.v === 2) return indexEntryOf(r);
+  const headline: Headline = {
+    requests: r.requests,
+    rps: r.rps,
+    p50: null,
+    p90: null,
+    p95: r.p95,
+    p99: null,
+    errorRate: r.errorRate,
+    iterations: 0,
+    checksRate: null,
+  };
+  return {
+    v: 2,
+    runId: r.runId,
+    testName: r.testName,
+    startAt: r.startAt,
+    endAt: (r.startAt ?? 0) + r.durationMs,
+    durationMs: r.durationMs,
+    verdict: r.verdict,
+    exitCode: r.exitCode,
+    headline,
+    regionHeadlines: {},
   };
 }

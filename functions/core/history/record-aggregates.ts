@@ -1,4 +1,4 @@
-import type { RecordAggregate } from '../../contracts/history-record-v2';
+import type { RecordAggregate } from '../../contracts/history-record';
 import type { MetricType } from '../../contracts/metrics';
 import type { Aggregate } from '../metrics/aggregate';
 

@@ -1,4 +1,4 @@
-import { FLEET, type HistoryRecordV2, timelineKey } from '../../contracts/history-record-v2';
+import { FLEET, type HistoryRecordV2, timelineKey } from '../../contracts/history-record';
 import type { MetricTable } from '../metrics/metric-table';
 import { statValue } from '../metrics/summary-values';
 
