@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RelayWindow, ScenarioOptions } from '../../functions/contracts/relay';
 import { rateAt } from '../../functions/core/planner/cut-rate-stages';
 import { vusAt } from '../../functions/core/planner/cut-vu-stages';
-import { InvalidInputError } from '../../functions/core/planner/errors';
 import { durationMs, scenariosFromOptions, stagesOf } from '../../functions/core/planner/k6-scenarios';
+import { InvalidInputError } from '../../functions/core/planner/plan-errors';
 import { planRelay, type RelayBudget } from '../../functions/core/planner/relay-windows';
 
 const LOCAL_12S: RelayBudget = {

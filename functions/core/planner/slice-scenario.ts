@@ -1,7 +1,6 @@
 import type { ScenarioOptions } from '../../contracts/relay';
 import { cutRateRamp, rateAt, wholeRates } from './cut-rate-stages';
 import { cutVuRampEnd, cutVuRampStart } from './cut-vu-stages';
-import { InvalidInputError } from './errors';
 import {
   activeSpanMs,
   durationMs,
@@ -11,6 +10,7 @@ import {
   stagesOf,
   startTimeMs,
 } from './k6-scenarios';
+import { InvalidInputError } from './plan-errors';
 
 /** A relay window on the test timeline, ms after the start barrier: [startMs, endMs). */
 export interface WindowSpan {
