@@ -6,6 +6,7 @@ export * from './exit-codes';
 export * from './metrics';
 export * from './plan';
 export * from './run-input';
+export * from './server-metrics';
 export * from './stack-outputs';
 export * from './status';
 export * from './store-keys';
