@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalRunStore } from '../../functions/store/local-run-store';
-import type { RunStore } from '../../functions/store/run-store';
-import { S3RunStore } from '../../functions/store/s3-run-store';
+import { LocalRunStore } from '../../functions/adapters/store/local-run-store';
+import type { RunStore } from '../../functions/adapters/store/run-store';
+import { S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
 
 let moto: Moto;
