@@ -19,6 +19,7 @@ import { ControlPoller, type StopReason } from './control-poller';
 import { freePort } from './free-port';
 import { k6EndReason } from './k6-crash-reason';
 import { ProcessStatsSampler } from './process-stats';
+import { claimRunnerStart } from './runner-claim';
 
 export interface RunRunnerOptions {
   store: RunStore;
@@ -36,6 +37,10 @@ export interface RunRunnerOptions {
   k6Summary?: boolean;
   /** Extra k6 outputs (see K6RunSpec.extraOutputs). */
   extraOutputs?: string[];
+  /** Which window of the runner's share this invocation runs. @default 0 */
+  window?: number;
+  /** Who this invocation is, in the start claim (the Lambda request id). @default host:pid */
+  invocation?: string;
 }
 
 /** A stop that ends the runner early with a k6-style exit code and a reason. */
@@ -60,7 +65,8 @@ async function sleepUntil(at: number): Promise<void> {
 /**
  * One runner's whole life: start k6 paused on its segment, share setup data, resume at
  * the barrier, stream interval records, obey the control channel, stop itself when the
- * controller goes silent or the deadline passes, and write its result.
+ * controller goes silent or the deadline passes, and write its result. A second start of
+ * the same runner throws DuplicateStartError before anything runs.
  */
 export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
   const { store } = opts;
@@ -68,6 +74,13 @@ export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
   const plan = await loadPlan(store, opts.runId);
   const me = plan.runners.find((r) => r.runnerId === opts.runnerId);
   if (!me) throw new Error(`runner ${opts.runnerId} is not in the plan of run ${opts.runId}`);
+  // At most one k6 per (run, runner, window): a duplicate start throws DuplicateStartError.
+  await claimRunnerStart(store, {
+    runId: plan.runId,
+    runnerId: me.runnerId,
+    window: opts.window ?? 0,
+    invocation: opts.invocation,
+  });
   const session = new RunnerSession(opts, plan, me, startedAt);
   const result = await session.run();
   await putJson(store, runKeys(plan.runId).result(me.runnerId), result);
