@@ -128,4 +128,3 @@ export const FLEET = '*';
 /** Any record version a reader knows: v1 (headline numbers only, no `v` before 2026-12) or v2. */
 export const HistoryRecordSchema = z.union([HistoryRecordV2Schema, HistoryRecordV1Schema]);
 export type HistoryRecord = z.infer<typeof HistoryRecordSchema>;
-

@@ -53,7 +53,8 @@ export const historyKeys = (testName: string) => {
     prefix: `${p}/`,
     /** One small entry per run, sorted by start time: listing reads these, not the records. */
     indexPrefix: `${p}/@index/`,
-    indexEntry: (at: number, runId: string) => `${p}/@index/${String(Math.max(0, at)).padStart(15, '0')}-${runId}.json`,
+    indexEntry: (at: number, runId: string) =>
+      `${p}/@index/${String(Math.max(0, at)).padStart(15, '0')}-${runId}.json`,
     /** The run marked as this test's baseline (`k6-fleet baseline <runId>`). */
     baseline: `${p}/@baseline.json`,
   };

@@ -1,4 +1,5 @@
 import {
+  HISTORY_PREFIX,
   type HistoryIndexEntry,
   HistoryIndexEntrySchema,
   type HistoryRecord,
@@ -9,7 +10,6 @@ import {
   historyRunPointerKey,
   RunStatusSchema,
   runKeys,
-  SummarySchema,
 } from '../../contracts';
 import { entryOfRecord, indexEntryOf } from '../../core/history/build-history-record';
 import { mapLimited } from './map-limited';
@@ -33,7 +33,8 @@ export interface HistoryPage {
   total: number;
 }
 
-const runIdOfIndexKey = (key: string) => (key.split('/').pop() ?? '').replace(/^\d+-/, '').replace(/\.json$/, '');
+const runIdOfIndexKey = (key: string) =>
+  (key.split('/').pop() ?? '').replace(/^\d+-/, '').replace(/\.json$/, '');
 
 /**
  * One page of a test's history from its index, oldest first: the `last` newest runs (all
@@ -50,10 +51,13 @@ export async function listHistory(
   const indexKeys = listed.filter((k) => k.startsWith(keys.indexPrefix));
   const indexed = new Set(indexKeys.map(runIdOfIndexKey));
   const legacy = listed.filter(
-    (k) => !k.startsWith(keys.indexPrefix) && !k.endsWith('@baseline.json') && !indexed.has(runIdOfIndexKey(k)),
+    (k) =>
+      !k.startsWith(keys.indexPrefix) && !k.endsWith('@baseline.json') && !indexed.has(runIdOfIndexKey(k)),
   );
   const legacyEntries = (
-    await mapLimited(legacy, (k) => getJson(store, k, (v) => HistoryRecordSchema.parse(v)).catch(() => undefined))
+    await mapLimited(legacy, (k) =>
+      getJson(store, k, (v) => HistoryRecordSchema.parse(v)).catch(() => undefined),
+    )
   )
     .filter((r): r is HistoryRecord => r !== undefined)
     .map(entryOfRecord);
@@ -64,23 +68,35 @@ export async function listHistory(
   ].sort((a, b) => a.at - b.at);
   const end = all.length - (opts.skip ?? 0);
   const page = all.slice(opts.last !== undefined ? Math.max(0, end - opts.last) : 0, Math.max(0, end));
-  const entries = await mapLimited(page, async (p) =>
-    p.entry ?? (await getJson(store, p.key as string, (v) => HistoryIndexEntrySchema.parse(v))),
+  const entries = await mapLimited(
+    page,
+    async (p) => p.entry ?? (await getJson(store, p.key as string, (v) => HistoryIndexEntrySchema.parse(v))),
   );
   return { entries: entries.filter((e): e is HistoryIndexEntry => e !== undefined), total: all.length };
 }
 
-/** The test a run belongs to: its history pointer, else its run data. */
+/**
+ * The test a run belongs to: its history pointer; else its summary (runs of the last
+ * retention period); else — records written before pointers existed — a scan of history/.
+ */
 async function testNameOf(store: RunStore, runId: string): Promise<string | undefined> {
   const ptr = await getJson(store, historyRunPointerKey(runId), (v) => v as { testName?: unknown });
   if (typeof ptr?.testName === 'string') return ptr.testName;
-  const summary = await getJson(store, runKeys(runId).summary, (v) => SummarySchema.parse(v)).catch(() => undefined);
-  return summary?.testName;
+  const summary = await getJson(store, runKeys(runId).summary, (v) => v as { testName?: unknown }).catch(
+    () => undefined,
+  );
+  if (typeof summary?.testName === 'string') return summary.testName;
+  const hit = (await store.list(HISTORY_PREFIX)).find(
+    (k) => k.endsWith(`/${runId}.json`) && !k.includes('/@'),
+  );
+  return hit ? decodeURIComponent(hit.slice(HISTORY_PREFIX.length).split('/')[0] as string) : undefined;
 }
 
 /** Why a run has no history record: still running, never finished, or unknown. */
 async function missingReason(store: RunStore, runId: string): Promise<string> {
-  const status = await getJson(store, runKeys(runId).status, (v) => RunStatusSchema.parse(v)).catch(() => undefined);
+  const status = await getJson(store, runKeys(runId).status, (v) => RunStatusSchema.parse(v)).catch(
+    () => undefined,
+  );
   if (status && status.phase !== 'finished')
     return `run ${runId} is still ${status.phase} (${store.describe(runKeys(runId).status)}): compare it once it has finished`;
   if (status || (await store.get(runKeys(runId).plan)) !== undefined)
@@ -116,4 +132,40 @@ export async function markBaseline(store: RunStore, runId: string, now = Date.no
 export async function baselineOf(store: RunStore, testName: string): Promise<string | undefined> {
   const b = await getJson(store, historyKeys(testName).baseline, (v) => v as { runId?: unknown });
   return typeof b?.runId === 'string' ? b.runId : undefined;
+}
+
+/** What `--baseline` accepts besides a run id. */
+export const BASELINE_REFS = ['baseline', 'previous', 'previous-passed'] as const;
+
+/**
+ * The run id a baseline reference names for a run of `testName`: a run id as given;
+ * `baseline` the marked baseline; `previous` the newest other run; `previous-passed` the
+ * newest other run that passed. Throws HistoryLookupError when there is none.
+ */
+export async function resolveBaselineRef(
+  store: RunStore,
+  testName: string,
+  ref: string,
+  currentRunId?: string,
+): Promise<string> {
+  if (ref === 'baseline') {
+    const id = await baselineOf(store, testName);
+    if (!id)
+      throw new HistoryLookupError(
+        `test "${testName}" has no baseline: mark one with k6-fleet baseline <runId>`,
+      );
+    return id;
+  }
+  if (ref === 'previous' || ref === 'previous-passed') {
+    const { entries } = await listHistory(store, testName);
+    const found = entries
+      .filter((e) => e.runId !== currentRunId && (ref === 'previous' || e.verdict === 'passed'))
+      .at(-1);
+    if (!found)
+      throw new HistoryLookupError(
+        `test "${testName}" has no ${ref === 'previous' ? 'earlier' : 'earlier passed'} run`,
+      );
+    return found.runId;
+  }
+  return ref;
 }

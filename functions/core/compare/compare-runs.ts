@@ -1,7 +1,12 @@
-import { FLEET, type HistoryRecordV2, type RecordAggregate, timelineKey } from '../../contracts/history-record';
+import {
+  FLEET,
+  type HistoryRecordV2,
+  type RecordAggregate,
+  timelineKey,
+} from '../../contracts/history-record';
 import type { MetricType, ValueType } from '../../contracts/metrics';
 import { unpackAggregate } from '../history/record-aggregates';
-import { WINDOW_TREND_STATS } from '../history/window-timeline';
+import { REGION_METRICS, WINDOW_TREND_STATS } from '../history/window-timeline';
 import { statValue } from '../metrics/summary-values';
 import { type Classification, classifyRow, overallVerdict, passScore } from './classify-row';
 import { type DirectionRule, directionRule } from './direction-rules';
@@ -24,7 +29,8 @@ export interface ComparisonRow {
   changePct: number | null;
   /** The row's p-value: the larger of the whole-run and per-window tests (both must agree to fail). */
   pValue: number;
-  wholeRunPValue: number;
+  /** null for counters (no exact whole-run test: the per-window test decides). */
+  wholeRunPValue: number | null;
   windowsPValue: number | null;
   /** Rank-biserial correlation of the per-window values (−1..1; + means current larger). */
   effectSize: number | null;
@@ -66,7 +72,12 @@ function wholeRun(
   stat: string,
   b: Side,
   c: Side,
-): { baseline: number | null; current: number | null; p: number | null; interval: ComparisonRow['interval'] } {
+): {
+  baseline: number | null;
+  current: number | null;
+  p: number | null;
+  interval: ComparisonRow['interval'];
+} {
   const ab = unpackAggregate(type, b.agg);
   const ac = unpackAggregate(type, c.agg);
   if (!ab || !ac) return { baseline: null, current: null, p: 1, interval: null };
@@ -99,13 +110,11 @@ function row(
   const mw = enough ? mannWhitney(wb, wc) : null;
   const hl = enough ? hodgesLehmann(wb, wc) : null;
   const windowsP = mw?.pValue ?? null;
-  // Without an exact whole-run test (counters) the per-window test is the only evidence.
-  const wholeRunP = whole.p ?? windowsP ?? 1;
   const { classification, pValue } = classifyRow(rule, {
     baseline: whole.baseline,
     current: whole.current,
-    wholeRunP,
-    windowsP: whole.p === null ? null : windowsP,
+    wholeRunP: whole.p,
+    windowsP,
   });
   const changePct =
     whole.baseline !== null && whole.current !== null && whole.baseline !== 0
@@ -117,7 +126,7 @@ function row(
     current: whole.current,
     changePct,
     pValue,
-    wholeRunPValue: wholeRunP,
+    wholeRunPValue: whole.p,
     windowsPValue: windowsP,
     effectSize: mw?.rankBiserial ?? null,
     shift: hl,
@@ -128,11 +137,18 @@ function row(
 }
 
 /** Why two records cannot be compared, or null. Different tests compare only when forced. */
-export function incomparableReason(baseline: HistoryRecordV2, current: HistoryRecordV2, force: boolean): string | null {
-  if (baseline.runId === current.runId) return `both run ids are ${current.runId}: compare a run with another one`;
+export function incomparableReason(
+  baseline: HistoryRecordV2,
+  current: HistoryRecordV2,
+  force: boolean,
+): string | null {
+  if (baseline.runId === current.runId)
+    return `both run ids are ${current.runId}: compare a run with another one`;
   if (baseline.testName !== current.testName && !force)
     return `run ${baseline.runId} is test "${baseline.testName}" and run ${current.runId} is test "${current.testName}" (use --force to compare different tests)`;
-  const shared = Object.keys(current.metrics).filter((m) => baseline.metrics[m]?.type === current.metrics[m]?.type);
+  const shared = Object.keys(current.metrics).filter(
+    (m) => baseline.metrics[m]?.type === current.metrics[m]?.type,
+  );
   if (shared.length === 0) return `runs ${baseline.runId} and ${current.runId} have no metric in common`;
   return null;
 }
@@ -173,7 +189,8 @@ export function compareRuns(
     const mb = baseline.metrics[name];
     if (!mb || mb.type !== mc.type) continue;
     add(name, mc.type, mc.contains, { region: FLEET }, mb.all, mc.all, true);
-    for (const [region, ac] of Object.entries(mc.regions)) {
+    // Per region: the metrics whose per-window values are kept per region.
+    for (const [region, ac] of REGION_METRICS.has(name) ? Object.entries(mc.regions) : []) {
       const ab = mb.regions[region];
       if (ab) add(name, mc.type, mc.contains, { region }, ab, ac, true);
     }
@@ -186,7 +203,8 @@ export function compareRuns(
   }
   for (const [selector, sc] of Object.entries(current.submetrics)) {
     const sb = baseline.submetrics[selector];
-    if (sb && sb.type === sc.type) add(selector, sc.type, sc.contains, { region: FLEET }, sb.all, sc.all, false);
+    if (sb && sb.type === sc.type)
+      add(selector, sc.type, sc.contains, { region: FLEET }, sb.all, sc.all, false);
   }
   return {
     verdict: overallVerdict(rows),

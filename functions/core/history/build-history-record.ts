@@ -79,7 +79,14 @@ export function buildHistoryRecord(input: HistoryRecordInput): HistoryRecordV2 {
     const { metric, tags } = parseMetricSelector(selector);
     if (Object.keys(tags).length === 0) continue;
     const sel = table.select(metric, tags);
-    if (sel) submetrics[selector] = { metric, tags, type: sel.type, contains: sel.contains, all: packAggregate(sel.agg) };
+    if (sel)
+      submetrics[selector] = {
+        metric,
+        tags,
+        type: sel.type,
+        contains: sel.contains,
+        all: packAggregate(sel.agg),
+      };
   }
   const thresholds = Object.entries(summary.metrics).flatMap(([metric, m]) =>
     Object.entries(m.thresholds ?? {}).map(([expr, t]) => ({ metric, expr, ok: t.ok })),
@@ -113,6 +120,7 @@ export function buildHistoryRecord(input: HistoryRecordInput): HistoryRecordV2 {
     timeline: windowTimeline(
       input.windows.filter((w) => w.elapsedMs <= durationMs + plan.timing.intervalMs / 4),
       plan.timing.intervalMs,
+      Object.entries(submetrics).map(([selector, m]) => ({ selector, metric: m.metric, tags: m.tags })),
     ),
   };
 }

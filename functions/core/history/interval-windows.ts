@@ -1,5 +1,5 @@
-import type { IntervalRecord } from '../../contracts/metrics';
 import { FLEET } from '../../contracts/history-record';
+import type { IntervalRecord } from '../../contracts/metrics';
 import { MetricTable } from '../metrics/metric-table';
 import type { WindowTables } from './window-timeline';
 

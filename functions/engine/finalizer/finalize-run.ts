@@ -2,12 +2,7 @@ import { loadUplotAssets } from '../../adapters/report/uplot-assets';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { loadPlan } from '../../adapters/store/plan-store';
 import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
-import {
-  type RollupPoint,
-  RollupPointSchema,
-  runKeys,
-  type Summary,
-} from '../../contracts';
+import { type RollupPoint, RollupPointSchema, runKeys, type Summary } from '../../contracts';
 import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
 import { MetricTable } from '../../core/metrics/metric-table';
 import { statValue } from '../../core/metrics/summary-values';

@@ -19,7 +19,9 @@ export async function recordHistory(
   const keys = runKeys(input.plan.runId);
   const listed = await store.list(keys.intervalsPrefix);
   const records = (
-    await mapLimited(listed, (k) => getJson(store, k, (v) => IntervalRecordSchema.parse(v)).catch(() => undefined))
+    await mapLimited(listed, (k) =>
+      getJson(store, k, (v) => IntervalRecordSchema.parse(v)).catch(() => undefined),
+    )
   ).filter((r): r is IntervalRecord => r !== undefined);
   const { regionTables, windows } = tablesFromIntervals(records, input.startAt, input.plan.timing.intervalMs);
   const record = buildHistoryRecord({
