@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import root from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEPT_TAGS, type Series } from '../../functions/contracts/metrics';
-import { histogramQuantile } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { MetricTable } from '../../functions/core/metrics/metric-table';
 import { OtlpReceiver } from '../../functions/otlp/otlp-receiver';
 import { K6_PATH } from '../support/k6-path';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import {
   decodeHistogram,
   downscaleHistogram,
