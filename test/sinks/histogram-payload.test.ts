@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mergeHistograms } from '../../functions/core/histogram/exp-histogram';
-import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import {
   decodeHistogram,
   downscaleHistogram,
   encodeHistogram,
   encodeHistogramWithin,
-} from '../../functions/sinks/histogram-payload';
+} from '../../functions/adapters/sinks/histogram-payload';
+import { mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { latencyHistogram } from './fixtures';
 
 describe('histogram payload', () => {
