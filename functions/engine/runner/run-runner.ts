@@ -16,6 +16,7 @@ import { IntervalWriter } from './interval-writer';
 import { k6EndReason } from './k6-crash-reason';
 import { spawnK6, waitForK6Paused, writeRunnerScript } from './k6-launch';
 import { ProcessStatsSampler } from './process-stats';
+import { claimRunnerStart } from './runner-claim';
 import { describeStop, hostStop, k6Died, RunnerFailure, sleep, sleepUntil } from './runner-failure';
 import { type ScriptHookContext, shareSetupData, teardownWhenLast } from './shared-setup-teardown';
 
@@ -35,12 +36,17 @@ export interface RunRunnerOptions {
   k6Summary?: boolean;
   /** Extra k6 outputs (see K6RunSpec.extraOutputs). */
   extraOutputs?: string[];
+  /** Which window of the runner's share this invocation runs. @default 0 */
+  window?: number;
+  /** Who this invocation is, in the start claim (the Lambda request id). @default host:pid */
+  invocation?: string;
 }
 
 /**
  * One runner's whole life: start k6 paused on its segment, share setup data, resume at
  * the barrier, stream interval records, obey the control channel, stop itself when the
- * controller goes silent or the deadline passes, and write its result.
+ * controller goes silent or the deadline passes, and write its result. A second start of
+ * the same runner throws DuplicateStartError before anything runs.
  */
 export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
   const { store } = opts;
@@ -48,6 +54,13 @@ export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
   const plan = await loadPlan(store, opts.runId);
   const me = plan.runners.find((r) => r.runnerId === opts.runnerId);
   if (!me) throw new Error(`runner ${opts.runnerId} is not in the plan of run ${opts.runId}`);
+  // At most one k6 per (run, runner, window): a duplicate start throws DuplicateStartError.
+  await claimRunnerStart(store, {
+    runId: plan.runId,
+    runnerId: me.runnerId,
+    window: opts.window ?? 0,
+    invocation: opts.invocation,
+  });
   const session = new RunnerSession(opts, plan, me, startedAt);
   const result = await session.run();
   await putJson(store, runKeys(plan.runId).result(me.runnerId), result);
