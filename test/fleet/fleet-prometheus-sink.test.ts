@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSink } from '../../functions/sinks/create-sink';
+import { createSink } from '../../functions/adapters/sinks/create-sink';
 import { startTargetServer, type TargetServer } from '../../target/server';
 import { cleanup, type FleetRun, runFleet } from '../support/fleet';
 import { type PrometheusServer, scalarOf, startPrometheus } from '../support/prometheus';

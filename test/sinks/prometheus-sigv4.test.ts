@@ -3,9 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PrometheusSink } from '../../functions/sinks/prometheus-sink';
-import { decodeRemoteWriteBody } from '../../functions/sinks/remote-write-proto';
-import { sigV4Signer } from '../../functions/sinks/sigv4-request-signer';
+import { PrometheusSink } from '../../functions/adapters/sinks/prometheus-sink';
+import { decodeRemoteWriteBody } from '../../functions/adapters/sinks/remote-write-proto';
+import { sigV4Signer } from '../../functions/adapters/sinks/sigv4-request-signer';
 import { intervalRecord } from './fixtures';
 
 const credentials = {

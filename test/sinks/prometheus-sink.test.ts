@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSink } from '../../functions/adapters/sinks/create-sink';
+import type { SinkLog } from '../../functions/adapters/sinks/delivery-queue';
+import { PrometheusSink } from '../../functions/adapters/sinks/prometheus-sink';
 import type { IntervalRecord } from '../../functions/contracts';
 import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
-import { createSink } from '../../functions/sinks/create-sink';
-import type { SinkLog } from '../../functions/sinks/delivery-queue';
-import { PrometheusSink } from '../../functions/sinks/prometheus-sink';
 import { type PrometheusServer, scalarOf, startPrometheus } from '../support/prometheus';
 import { intervalRecord, rollupPoint, summaryFixture } from './fixtures';
 

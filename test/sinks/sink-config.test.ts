@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ampRegion, createSink, NullSink, parseSinkFlag, SinkConfigSchema } from '../../functions/sinks';
+import {
+  ampRegion,
+  createSink,
+  NullSink,
+  parseSinkFlag,
+  SinkConfigSchema,
+} from '../../functions/adapters/sinks';
 
 describe('sink config', () => {
   it('parses the --sink flag forms', () => {
