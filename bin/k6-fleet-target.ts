@@ -24,14 +24,19 @@ async function readProfile(file: string): Promise<ProfileInput> {
 async function main(): Promise<void> {
   const program = new Command()
     .name('k6-fleet-target')
-    .description('Loopback HTTP target with per-route latency and error profiles (admin API under /__admin/)')
+    .description(
+      'Loopback HTTP target with per-route latency and error profiles, a simulated database pool, Prometheus /metrics (admin API under /__admin/)',
+    )
     .addOption(
       new Option('--port <n>', 'port to listen on; 0 picks a free one').argParser(parsePort).default(0),
     )
     .addOption(
       new Option('--host <host>', 'loopback host to bind').choices(LOOPBACK_HOSTS).default('127.0.0.1'),
     )
-    .option('--profile <file.json>', 'profile JSON (routes, latency, errorRate, phases)')
+    .option(
+      '--profile <file.json>',
+      'profile JSON (routes, latency, errorRate, dbQuery, phases, database.poolSize)',
+    )
     .parse();
   const opts = program.opts<{ port: number; host: LoopbackHost; profile?: string }>();
 

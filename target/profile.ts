@@ -28,6 +28,22 @@ export type Respond = z.infer<typeof RespondSchema>;
 
 const HttpStatus = z.number().int().min(200).max(599);
 
+/** Where the target serves its Prometheus text exposition (never counted in the stats). */
+export const METRICS_PATH = '/metrics';
+
+/** The simulated database behind routes with `dbQuery`: a bounded pool that queues. */
+export const DatabaseSchema = z
+  .object({
+    /** Connections in the pool: requests beyond it wait for a free one. */
+    poolSize: z.number().int().min(1).max(10_000),
+    /** Waiters beyond this are refused at once with `rejectStatus` (an overloaded app's 503). */
+    maxWaiting: z.number().int().min(0).max(1_000_000),
+    rejectStatus: HttpStatus,
+  })
+  .strict();
+export type Database = z.infer<typeof DatabaseSchema>;
+export const DATABASE_DEFAULTS: Database = { poolSize: 10, maxWaiting: 10_000, rejectStatus: 503 };
+
 /**
  * Route behaviour with every field optional: the shape of a partial override (phases,
  * patchRoute). Kept free of `.default()` on purpose — zod 4 fills defaults even inside
@@ -48,6 +64,12 @@ export const RoutePatchSchema = z
     respond: RespondSchema,
     /** Allowed methods (upper case); others get 405. Absent: any method. */
     methods: z.array(z.string().regex(/^[A-Z]+$/)).min(1),
+    /**
+     * Each request holds one connection of the simulated database pool for a draw of this
+     * distribution (waiting first when the pool is exhausted), then the route's `latency`.
+     * Absent: the route does not touch the database.
+     */
+    dbQuery: LatencySchema,
   })
   .partial()
   .strict();
@@ -61,6 +83,7 @@ export interface Route {
   readonly bodyBytes: number;
   readonly respond: Respond;
   readonly methods?: readonly string[];
+  readonly dbQuery?: Latency;
 }
 
 export const ROUTE_DEFAULTS: Route = {
@@ -76,7 +99,10 @@ export const ROUTE_DEFAULTS: Route = {
 export const RouteKeySchema = z
   .string()
   .regex(/^\/[^*?#\s]*(\/\*)?$|^\/\*$/, 'route keys are "/exact/path", "/prefix/*" or "/*"')
-  .refine((k) => !k.startsWith('/__admin'), { message: '/__admin/ is reserved for the admin API' });
+  .refine((k) => !k.startsWith('/__admin'), { message: '/__admin/ is reserved for the admin API' })
+  .refine((k) => k !== METRICS_PATH, {
+    message: `${METRICS_PATH} is reserved for the Prometheus exposition`,
+  });
 
 const RouteMapSchema = z.record(RouteKeySchema, RoutePatchSchema);
 
@@ -99,6 +125,10 @@ export const ProfileSchema = z
     routes: RouteMapSchema.default({}),
     /** Applied cumulatively in afterMs order on top of `routes`. */
     phases: z.array(PhaseSchema).default([]),
+    /** The pool behind `dbQuery` routes; fields left out take DATABASE_DEFAULTS. */
+    database: DatabaseSchema.partial()
+      .default({})
+      .transform((d): Database => ({ ...DATABASE_DEFAULTS, ...definedDbFields(d) })),
   })
   .strict();
 /** A profile as written in a file or sent to PUT /__admin/profile. */
@@ -126,6 +156,10 @@ export function parseProfile(input: unknown): Profile {
 /** `base` with the patch's fields on top; a field given as `undefined` keeps the base value. */
 export function mergeRoute(base: Route, patch: RoutePatch): Route {
   return { ...base, ...definedFields(patch) };
+}
+
+function definedDbFields(d: Partial<Database>): Partial<Database> {
+  return Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined));
 }
 
 export function definedFields(patch: RoutePatch): RoutePatch {

@@ -9,6 +9,8 @@ export interface CompiledRoute {
   readonly key: string;
   readonly route: Route;
   readonly sample: LatencySampler;
+  /** Draws the time a request holds a pool connection; absent for routes without `dbQuery`. */
+  readonly sampleDb: LatencySampler | undefined;
   readonly methods: ReadonlySet<string> | undefined;
   /** Precomputed body for `respond: 'filler'`. */
   readonly fillerBody: Buffer;
@@ -87,6 +89,7 @@ function compileRoute(key: string, route: Route): CompiledRoute {
     key,
     route,
     sample: latencySampler(route.latency),
+    sampleDb: route.dbQuery === undefined ? undefined : latencySampler(route.dbQuery),
     methods: route.methods ? new Set(route.methods) : undefined,
     fillerBody: Buffer.alloc(route.bodyBytes, 'x'),
     itemPad: 'x'.repeat(Math.max(0, route.bodyBytes - ITEM_OVERHEAD_BYTES)),

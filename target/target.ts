@@ -1,8 +1,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { handleAdmin } from './admin';
+import { ConnectionPool } from './db-pool';
 import { sendJson } from './http-json';
-import { definedFields, type Profile, RouteKeySchema, type RoutePatch, RoutePatchSchema } from './profile';
+import type { LatencySampler } from './latency';
+import { EXPOSITION_CONTENT_TYPE, targetExposition } from './metrics-exposition';
+import {
+  definedFields,
+  METRICS_PATH,
+  type Profile,
+  RouteKeySchema,
+  type RoutePatch,
+  RoutePatchSchema,
+} from './profile';
 import { type Random, seededRandom } from './random';
 import { type CompiledRoute, compileTimeline, type RouteTable, type RouteTimeline } from './route-table';
 import { StatsCounter, UNMATCHED_ROUTE } from './stats';
@@ -21,6 +31,9 @@ export class Target {
   private clockStart = 0;
   private latencyRandom!: Random;
   private errorRandom!: Random;
+  private dbRandom!: Random;
+  /** The simulated database's connection pool (sized by the profile's `database`). */
+  pool!: ConnectionPool;
   private tokenCount = 0;
   private readonly pending = new Set<NodeJS.Timeout>();
 
@@ -35,6 +48,10 @@ export class Target {
     // Separate streams so the error sequence does not shift when a latency kind changes.
     this.latencyRandom = seededRandom(profile.seed);
     this.errorRandom = seededRandom(profile.seed ^ 0x9e3779b9);
+    this.dbRandom = seededRandom(profile.seed ^ 0x85ebca6b);
+    // Requests holding the old pool's connections release them there, harmlessly.
+    this.pool?.clear();
+    this.pool = new ConnectionPool(profile.database.poolSize, profile.database.maxWaiting);
     this.timeline = compileTimeline(profile, this.patches);
     this.resetClock();
   }
@@ -54,6 +71,7 @@ export class Target {
   cancelPending(): void {
     for (const timer of this.pending) clearTimeout(timer);
     this.pending.clear();
+    this.pool.clear();
   }
 
   /** The route table in force at `now` (performance.now()); phases only move forward. */
@@ -75,6 +93,12 @@ export class Target {
     const start = performance.now();
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    if (path === METRICS_PATH && req.method === 'GET') {
+      const body = targetExposition(this.stats.snapshot(), this.pool.snapshot());
+      res.writeHead(200, { 'content-type': EXPOSITION_CONTENT_TYPE });
+      res.end(body);
+      return;
+    }
     const route = this.tableAt(start).match(path);
 
     if (route === undefined) {
@@ -91,14 +115,46 @@ export class Target {
     const { errorRate, errorStatus, status } = route.route;
     const failed = errorRate > 0 && this.errorRandom() < errorRate;
     const finalStatus = failed ? errorStatus : status;
-    this.stats.count(route.key, finalStatus >= 400);
-
-    const delayMs = route.sample(this.latencyRandom);
-    if (delayMs <= 0) {
-      this.respond(res, route, path, failed, finalStatus, start);
+    const finish = (): void => {
+      const delayMs = route.sample(this.latencyRandom);
+      if (delayMs <= 0) {
+        this.respond(res, route, path, failed, finalStatus, start);
+        return;
+      }
+      this.afterDelay(start, delayMs, () => this.respond(res, route, path, failed, finalStatus, start));
+    };
+    if (route.sampleDb === undefined) {
+      this.stats.count(route.key, finalStatus >= 400);
+      finish();
       return;
     }
-    this.afterDelay(start, delayMs, () => this.respond(res, route, path, failed, finalStatus, start));
+    this.withDbConnection(route, route.sampleDb, res, finalStatus, finish);
+  }
+
+  /** Holds a pool connection for one query draw, then runs `finish`; a full queue answers at once. */
+  private withDbConnection(
+    route: CompiledRoute,
+    sampleDb: LatencySampler,
+    res: ServerResponse,
+    finalStatus: number,
+    finish: () => void,
+  ): void {
+    const admitted = this.pool.acquire((release) => {
+      const queryStart = performance.now();
+      const queryMs = sampleDb(this.dbRandom);
+      if (queryMs <= 0 || res.destroyed) {
+        release();
+        finish();
+        return;
+      }
+      this.afterDelay(queryStart, queryMs, () => {
+        release();
+        finish();
+      });
+    });
+    const rejectStatus = this.currentProfile.database.rejectStatus;
+    this.stats.count(route.key, admitted ? finalStatus >= 400 : true);
+    if (!admitted) sendJson(res, rejectStatus, { error: 'database pool exhausted', route: route.key });
   }
 
   /** Runs `fn` once at least `delayMs` have passed since `start` (Node timers can fire ~1 ms early). */

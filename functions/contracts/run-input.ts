@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunIdSchema } from './run-id';
 
 /** A region of the fleet and its share of the load, in percent (all weights sum to 100). */
 export const RegionWeightSchema = z.object({
@@ -49,10 +50,7 @@ export const RunInputSchema = z
     /** Longest test a runner may host (Lambda: 900 s minus margins); null = no limit (local). */
     runnerLimitSeconds: z.number().positive().nullable().optional(),
     /** Explicit run id (else generated). */
-    runId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/)
-      .optional(),
+    runId: RunIdSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {
