@@ -52,6 +52,13 @@ describe('bad input is rejected before any load, with a message that says what t
     ],
     ['a zero runner count', good(), ['--runners-per-region', '0'], 104, /positive whole number/],
     [
+      'a malformed prometheus sink',
+      good(),
+      ['--sink', 'prometheus:127.0.0.1 9090'],
+      104,
+      /prometheus:<url> needs an http\(s\) remote-write url/,
+    ],
+    [
       'a script with a syntax error',
       'export default function ( {',
       [],
