@@ -59,6 +59,13 @@ describe('bad input is rejected before any load, with a message that says what t
       /runner local-0 would run 2000 VUs, over the runner limit of 900 VUs \(set by file descriptors: 1024 file descriptors per Lambda, 124 kept for the runner and k6, one connection per VU\)/,
     ],
     [
+      'a malformed prometheus sink',
+      good(),
+      ['--sink', 'prometheus:127.0.0.1 9090'],
+      104,
+      /prometheus:<url> needs an http\(s\) remote-write url/,
+    ],
+    [
       'a script with a syntax error',
       'export default function ( {',
       [],
