@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServerMetricSourceSchema } from './server-metrics';
 
 /** One k6 threshold, normalised from the short (`'p(95)<200'`) or long form. */
 export const ThresholdSpecSchema = z.object({
@@ -77,5 +78,7 @@ export const PlanSchema = z.object({
     maxVusPerRunner: z.number().int().positive(),
     runnerLimitMs: z.number().positive().nullable(),
   }),
+  /** Server metric sources the controller reads every window (never the runners). */
+  serverMetrics: z.array(ServerMetricSourceSchema).optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;
