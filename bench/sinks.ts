@@ -8,11 +8,16 @@
  * (1 per started KiB of each request), InfluxDB lines and bytes (raw and gzip).
  */
 import { gzipSync } from 'node:zlib';
+import { groupLines } from '../functions/adapters/sinks/line-protocol';
+import { intervalPoints, type PointGroup, rollupPoints } from '../functions/adapters/sinks/sink-points';
+import {
+  billedWriteUnits,
+  encodeGroup,
+  requestBytes,
+  toWrites,
+} from '../functions/adapters/sinks/timestream-records';
 import type { IntervalRecord, Series } from '../functions/contracts';
 import { emptyHistogram, observe } from '../functions/core/histogram/exp-histogram';
-import { groupLines } from '../functions/sinks/line-protocol';
-import { intervalPoints, type PointGroup, rollupPoints } from '../functions/sinks/sink-points';
-import { billedWriteUnits, encodeGroup, requestBytes, toWrites } from '../functions/sinks/timestream-records';
 
 function lcg(seed: number): () => number {
   let s = seed >>> 0;

@@ -6,9 +6,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { buildDashboards } from '../functions/dashboards/build-dashboards';
-import { FLAVORS } from '../functions/dashboards/datasources';
-import { dashboardsYaml, datasourcesYaml } from '../functions/dashboards/provisioning';
+import { buildDashboards } from '../functions/adapters/grafana/dashboard-set';
+import { FLAVORS } from '../functions/adapters/grafana/datasources';
+import { dashboardsYaml, datasourcesYaml } from '../functions/adapters/grafana/provisioning';
 
 export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {};

@@ -4,8 +4,8 @@ import {
   parsePositiveInt,
   parsePositiveNumber,
   parseRegion,
-} from '../functions/cli/parse-flags';
-import { runCommand } from '../functions/cli/run-command';
+} from '../functions/entrypoints/cli/parse-flags';
+import { runCommand } from '../functions/entrypoints/cli/run-command';
 
 const program = new Command()
   .name('k6-fleet')
@@ -92,7 +92,7 @@ program
     60,
   )
   .action(async (runId: string, flags) => {
-    const { stackAbortCommand } = await import('../functions/cli/aws/stack-abort-command');
+    const { stackAbortCommand } = await import('../functions/entrypoints/cli/aws/stack-abort-command');
     process.exitCode = await stackAbortCommand(runId, flags);
   });
 

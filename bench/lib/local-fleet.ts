@@ -1,6 +1,8 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LocalRunStore } from '../../functions/adapters/store/local-run-store';
+import { getJson } from '../../functions/adapters/store/run-store';
 import {
   type IntervalRecord,
   IntervalRecordSchema,
@@ -9,9 +11,7 @@ import {
   RunnerResultSchema,
   runKeys,
 } from '../../functions/contracts';
-import { type LocalFleetResult, runLocalFleet } from '../../functions/local/run-local';
-import { LocalRunStore } from '../../functions/store/local-run-store';
-import { getJson } from '../../functions/store/run-store';
+import { type LocalFleetResult, runLocalFleet } from '../../functions/entrypoints/local/run-local';
 import { K6_BIN } from './k6-binary';
 
 export const ONE_REGION: RegionWeight[] = [{ name: 'local', weight: 100 }];

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { K6Process } from '../../functions/adapters/k6/k6-process';
+import { K6RestClient, K6Status } from '../../functions/adapters/k6/k6-rest-client';
+import { type K6RunSpec, k6RunArgs, k6RunEnv } from '../../functions/adapters/k6/k6-run-args';
+import { LocalRunStore } from '../../functions/adapters/store/local-run-store';
 import type { Plan } from '../../functions/contracts';
-import { K6Process } from '../../functions/k6/k6-process';
-import { K6RestClient, K6Status } from '../../functions/k6/k6-rest-client';
-import { type K6RunSpec, k6RunArgs, k6RunEnv } from '../../functions/k6/k6-run-args';
-import { planRun } from '../../functions/planner/plan-run';
-import { freePort } from '../../functions/runner/free-port';
-import { LocalRunStore } from '../../functions/store/local-run-store';
+import { planRun } from '../../functions/engine/planner/plan-run';
+import { freePort } from '../../functions/engine/runner/free-port';
 import { K6_BIN } from './k6-binary';
 
 /** How a variant changes the runner's k6 command line and environment. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RunIdSchema } from './run-id';
 import { ServerMetricSourceSchema } from './server-metrics';
 
 /** A region of the fleet and its share of the load, in percent (all weights sum to 100). */
@@ -56,10 +57,7 @@ export const RunInputSchema = z
      */
     serverMetrics: z.array(ServerMetricSourceSchema).max(20).optional(),
     /** Explicit run id (else generated). */
-    runId: z
-      .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,79}$/)
-      .optional(),
+    runId: RunIdSchema.optional(),
   })
   .strict()
   .superRefine((input, ctx) => {

@@ -7,7 +7,7 @@ import { Construct } from 'constructs';
 
 export interface AbortOnExecutionStopProps {
   readonly stateMachine: sfn.IStateMachine;
-  /** The handler that writes abort.json (functions/handlers/abort-on-execution-stop.ts). */
+  /** The handler that writes abort.json (functions/entrypoints/handlers/abort-on-execution-stop-handler.ts). */
   readonly handler: lambda.IFunction;
 }
 

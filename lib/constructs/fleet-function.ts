@@ -8,7 +8,7 @@ import type { Construct } from 'constructs';
 import { REPO_ROOT } from '../k6-layer/k6-layer-dir';
 
 export interface FleetFunctionProps {
-  /** Entry file name in functions/handlers/, e.g. `validate-input.ts`. */
+  /** Entry file name in functions/entrypoints/handlers/, e.g. `validate-input-handler.ts`. */
   readonly handlerFile: string;
   readonly description: string;
   readonly architecture: lambda.Architecture;
@@ -38,7 +38,7 @@ export class FleetFunction extends nodejs.NodejsFunction {
   constructor(scope: Construct, id: string, props: FleetFunctionProps) {
     const copies = (props.nodeModuleFiles ?? []).map((f) => `node_modules/${f}`);
     super(scope, id, {
-      entry: join(REPO_ROOT, 'functions', 'handlers', props.handlerFile),
+      entry: join(REPO_ROOT, 'functions', 'entrypoints', 'handlers', props.handlerFile),
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       runtime: lambda.Runtime.NODEJS_22_X,

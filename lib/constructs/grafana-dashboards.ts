@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { ProvisionerProps } from '../../functions/dashboards/grafana-provisioner-handler';
+import type { ProvisionerProps } from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
 import { REPO_ROOT } from '../k6-layer/k6-layer-dir';
 import { FleetFunction } from './fleet-function';
 
@@ -162,8 +162,7 @@ export class GrafanaDashboards extends Construct {
 
     if (props.provisionDashboards ?? true) {
       this.provisioner = new FleetFunction(this, 'Provisioner', {
-        // FleetFunction resolves entries in functions/handlers/; this one lives with the dashboards.
-        handlerFile: '../dashboards/grafana-provisioner-handler.ts',
+        handlerFile: 'grafana-provisioner-handler.ts',
         description: 'k6-fleet: creates the Grafana data sources and dashboards (custom resource)',
         architecture: props.architecture,
         logRetention: props.logRetention,

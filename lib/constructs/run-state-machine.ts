@@ -12,7 +12,7 @@ import {
   type PlanResult,
   type ValidateResult,
   type WatchResult,
-} from '../../functions/aws/task-io';
+} from '../../functions/contracts/task-io';
 
 /** State names: the console shows them, and local runs bind Task handlers by them. */
 export const RUN_STATES = {
@@ -61,7 +61,7 @@ export interface RunStateMachineProps {
 type Ok<T> = Extract<T, { ok: true }>;
 type NotOk<T> = Extract<T, { ok: false }>;
 
-// JSONPaths into the state data, built from the task result types (functions/aws/task-io).
+// JSONPaths into the state data, built from the task result types (functions/contracts/task-io).
 const at = {
   input: `$.${field<ExecutionState>('input')}`,
   executionName: `$.${field<ExecutionState>('executionName')}`,

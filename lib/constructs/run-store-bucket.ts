@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INTERVAL_OBJECT_TAG } from '../../functions/store/s3-run-store';
+import { INTERVAL_OBJECT_TAG } from '../../functions/adapters/store/s3-run-store';
 
 export interface RunStoreBucketProps {
   /** Globally unique bucket name (deterministic, so runner stacks can name it too). */

@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import { HANDLER_ENV } from '../../functions/contracts/handler-env';
 import type { RunnerVpc } from '../config/fleet-config-schema';
 import { FleetFunction } from './fleet-function';
 import { K6Layer } from './k6-layer';
@@ -35,7 +35,7 @@ export class RunnerFunction extends Construct {
     this.layer = new K6Layer(this, 'K6', { architecture: props.architecture, layerDir: props.k6LayerDir });
     const network = props.vpc ? this.network(props.vpc) : {};
     this.fn = new FleetFunction(this, 'Function', {
-      handlerFile: 'run-runner.ts',
+      handlerFile: 'run-runner-handler.ts',
       functionName: props.functionName,
       description: 'k6-fleet runner: runs one share of a k6 test',
       architecture: props.architecture,

@@ -12,19 +12,19 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import type { SinkConfig } from '../../functions/adapters/sinks/sink-config';
+import { HANDLER_ENV } from '../../functions/contracts/handler-env';
 import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
-import type { SinkConfig } from '../../functions/sinks/sink-config';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
 import { FleetFunction } from '../constructs/fleet-function';
 import { GrafanaDashboards } from '../constructs/grafana-dashboards';
 import { K6Layer } from '../constructs/k6-layer';
-import { MetricsTable } from '../constructs/metrics-table';
 import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
+import { MetricsTable } from '../constructs/timestream-table';
 import {
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
@@ -96,7 +96,7 @@ export class ControlStack extends Stack {
     const k6Layer = new K6Layer(this, 'K6Layer', { architecture, layerDir: props.k6LayerDir });
     const validate = new FleetFunction(this, 'Validate', {
       ...common,
-      handlerFile: 'validate-input.ts',
+      handlerFile: 'validate-input-handler.ts',
       description: 'k6-fleet: checks a run input and applies the fleet defaults',
       timeout: Duration.seconds(30),
       environment: {
@@ -111,7 +111,7 @@ export class ControlStack extends Stack {
 
     const plan = new FleetFunction(this, 'Plan', {
       ...common,
-      handlerFile: 'plan-run.ts',
+      handlerFile: 'plan-run-handler.ts',
       description: 'k6-fleet: k6 inspect, split over regions and runners, write plan.json',
       // k6 inspect compiles the script: give it a full vCPU's worth of memory.
       memorySize: 1769,
@@ -128,7 +128,7 @@ export class ControlStack extends Stack {
 
     const dispatch = new FleetFunction(this, 'Dispatch', {
       ...common,
-      handlerFile: 'dispatch-runners.ts',
+      handlerFile: 'dispatch-runners-handler.ts',
       description: 'k6-fleet: starts the runners in their regions',
       timeout: Duration.minutes(5),
       environment: { ...storeEnv, [HANDLER_ENV.runnerFunctionName]: names.runnerFunction },
@@ -159,7 +159,7 @@ export class ControlStack extends Stack {
 
     const watch = new FleetFunction(this, 'Watch', {
       ...common,
-      handlerFile: 'watch-run.ts',
+      handlerFile: 'watch-run-handler.ts',
       description: 'k6-fleet: one controller tick (merge, thresholds, heartbeat, abort)',
       memorySize: 1024,
       timeout: Duration.minutes(1),
@@ -170,7 +170,7 @@ export class ControlStack extends Stack {
 
     const finalize = new FleetFunction(this, 'Finalize', {
       ...common,
-      handlerFile: 'finalize-run.ts',
+      handlerFile: 'finalize-run-handler.ts',
       description: 'k6-fleet: summary.json, report.html, history, Run Finished event',
       memorySize: 1024,
       timeout: Duration.minutes(2),
@@ -184,7 +184,7 @@ export class ControlStack extends Stack {
 
     const abortOnStop = new FleetFunction(this, 'AbortOnStop', {
       ...common,
-      handlerFile: 'abort-on-execution-stop.ts',
+      handlerFile: 'abort-on-execution-stop-handler.ts',
       description: 'k6-fleet: writes abort.json when a run execution stops, fails or times out',
       timeout: Duration.seconds(30),
       environment: storeEnv,

@@ -6,9 +6,9 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJson, putJson } from '../../functions/adapters/store/run-store';
+import { INTERVAL_OBJECT_TAG, S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import { runKeys } from '../../functions/contracts';
-import { getJson, putJson } from '../../functions/store/run-store';
-import { INTERVAL_OBJECT_TAG, S3RunStore } from '../../functions/store/s3-run-store';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
 
 describe('S3RunStore (against moto S3)', () => {

@@ -9,8 +9,8 @@ import {
 import { StateMachine } from 'aws-local-stepfunctions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { refusalExitCode } from '../../functions/aws/refusal-cause';
-import type { FinalizeResult } from '../../functions/aws/task-io';
+import { refusalExitCode } from '../../functions/adapters/aws/refusal-cause';
+import { S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import {
   RUN_FINISHED_DETAIL_TYPE,
   type RunnerResult,
@@ -18,7 +18,7 @@ import {
   runKeys,
   SummarySchema,
 } from '../../functions/contracts';
-import { S3RunStore } from '../../functions/store/s3-run-store';
+import type { FinalizeResult } from '../../functions/contracts/task-io';
 import { RUN_STATES } from '../../lib/constructs/run-state-machine';
 import { startTargetServer, type TargetServer } from '../../target/server';
 import { only, synthFleet } from '../cdk/support/fleet-fixture';
@@ -123,14 +123,18 @@ describe('the run state machine, run locally with the real handlers', () => {
     for (const [k, v] of Object.entries(env)) vi.stubEnv(k, v);
 
     // Imported after the env is set: each handler reads it at cold start.
-    const runner: Handler = (await import('../../functions/handlers/run-runner')).handler;
-    abortOnStop = (await import('../../functions/handlers/abort-on-execution-stop')).handler;
+    const runner: Handler = (await import('../../functions/entrypoints/handlers/run-runner-handler')).handler;
+    abortOnStop = (await import('../../functions/entrypoints/handlers/abort-on-execution-stop-handler'))
+      .handler;
     handlers = {
-      [RUN_STATES.validate]: (await import('../../functions/handlers/validate-input')).handler,
-      [RUN_STATES.plan]: (await import('../../functions/handlers/plan-run')).handler,
-      [RUN_STATES.dispatch]: (await import('../../functions/handlers/dispatch-runners')).handler,
-      [RUN_STATES.watch]: (await import('../../functions/handlers/watch-run')).handler,
-      [RUN_STATES.finalize]: (await import('../../functions/handlers/finalize-run')).handler,
+      [RUN_STATES.validate]: (await import('../../functions/entrypoints/handlers/validate-input-handler'))
+        .handler,
+      [RUN_STATES.plan]: (await import('../../functions/entrypoints/handlers/plan-run-handler')).handler,
+      [RUN_STATES.dispatch]: (await import('../../functions/entrypoints/handlers/dispatch-runners-handler'))
+        .handler,
+      [RUN_STATES.watch]: (await import('../../functions/entrypoints/handlers/watch-run-handler')).handler,
+      [RUN_STATES.finalize]: (await import('../../functions/entrypoints/handlers/finalize-run-handler'))
+        .handler,
     };
 
     // Lambda's async invoke: queue the event (202) and run the runner handler in the background.

@@ -18,7 +18,7 @@ import { CONTROL_OUTPUTS } from '../../functions/contracts';
 import {
   ProvisionerPropsSchema,
   provisionGrafana,
-} from '../../functions/dashboards/grafana-provisioner-handler';
+} from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
 import type { FleetConfigInput } from '../../lib/config/fleet-config-schema';
 import { FleetConfigError, parseFleetConfig } from '../../lib/config/load-fleet-config';
 import {

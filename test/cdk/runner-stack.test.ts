@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HANDLER_ENV } from '../../functions/aws/handler-env';
+import { HANDLER_ENV } from '../../functions/contracts/handler-env';
 import { configWith, only, type SynthedFleet, sampleConfigInput, synthFleet } from './support/fleet-fixture';
 
 describe('RunnerStack', () => {

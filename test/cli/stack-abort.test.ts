@@ -1,8 +1,11 @@
 import { DescribeExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type StackAbortFlags, stackAbortCommand } from '../../functions/cli/aws/stack-abort-command';
+import { getJson } from '../../functions/adapters/store/run-store';
 import { AbortInfoSchema, runKeys, SummarySchema } from '../../functions/contracts';
-import { getJson } from '../../functions/store/run-store';
+import {
+  type StackAbortFlags,
+  stackAbortCommand,
+} from '../../functions/entrypoints/cli/aws/stack-abort-command';
 import { planFixture } from '../handlers/support/plan-fixture';
 import { makeSummary } from '../report/report-fixture';
 import { runCli } from '../support/cli';

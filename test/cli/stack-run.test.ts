@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { StartExecutionCommand, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { refusalCause } from '../../functions/aws/refusal-cause';
-import { CONTROL_STACK_OUTPUTS, GRAFANA_URL_OUTPUT } from '../../functions/cli/aws/fleet-stack';
-import { INVALID_INPUT_ERROR } from '../../functions/cli/aws/stack-exit-code';
-import { type StackRunFlags, stackRunCommand } from '../../functions/cli/aws/stack-run-command';
+import { refusalCause } from '../../functions/adapters/aws/refusal-cause';
+import { getJson } from '../../functions/adapters/store/run-store';
 import {
   AbortInfoSchema,
   CONTROL_OUTPUTS,
@@ -18,8 +16,10 @@ import {
   SummarySchema,
 } from '../../functions/contracts';
 import { renderTextSummary } from '../../functions/core/summary/text-summary';
-import { renderLiveView } from '../../functions/local/live-view';
-import { getJson } from '../../functions/store/run-store';
+import { CONTROL_STACK_OUTPUTS, GRAFANA_URL_OUTPUT } from '../../functions/entrypoints/cli/aws/fleet-stack';
+import { INVALID_INPUT_ERROR } from '../../functions/entrypoints/cli/aws/stack-exit-code';
+import { type StackRunFlags, stackRunCommand } from '../../functions/entrypoints/cli/aws/stack-run-command';
+import { renderLiveView } from '../../functions/entrypoints/local/live-view';
 import { RUN_ERRORS } from '../../lib/constructs/run-state-machine';
 import { planFixture } from '../handlers/support/plan-fixture';
 import { makeSummary } from '../report/report-fixture';
@@ -198,7 +198,7 @@ describe('k6-fleet run --stack (CloudFormation + Step Functions mocked, run stor
     );
     vi.stubEnv('K6_FLEET_MAX_VUS_PER_RUNNER', '300');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    const { handler } = await import('../../functions/handlers/validate-input');
+    const { handler } = await import('../../functions/entrypoints/handlers/validate-input-handler');
 
     // Act
     const result = await handler({ input, executionName: name });

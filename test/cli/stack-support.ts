@@ -9,14 +9,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { vi } from 'vitest';
+import { putJson } from '../../functions/adapters/store/run-store';
+import { S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import {
   CONTROL_STACK_OUTPUTS,
   type ExecutionState,
   GRAFANA_URL_OUTPUT,
-} from '../../functions/cli/aws/fleet-stack';
-import type { StackCommandDeps } from '../../functions/cli/aws/stack-run-command';
-import { putJson } from '../../functions/store/run-store';
-import { S3RunStore } from '../../functions/store/s3-run-store';
+} from '../../functions/entrypoints/cli/aws/fleet-stack';
+import type { StackCommandDeps } from '../../functions/entrypoints/cli/aws/stack-run-command';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
 
 /** The deployed fleet the CLI tests point at: its control stack's outputs. */

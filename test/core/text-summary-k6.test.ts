@@ -5,11 +5,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inspectScript } from '../../functions/adapters/k6/k6-inspect';
 import type { Summary, SummaryMetric, ThresholdSpec } from '../../functions/contracts';
 import { renderTextSummary } from '../../functions/core/summary/text-summary';
 import { KNOWN_METRIC_TYPES } from '../../functions/core/thresholds/metric-types';
 import { normalizeThresholds } from '../../functions/core/thresholds/normalize';
-import { inspectScript } from '../../functions/k6/k6-inspect';
 import { K6_PATH } from '../support/k6-path';
 
 /**

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { RunStatusSchema, type ThresholdSpec } from '../../functions/contracts';
-import { ThresholdError } from '../../functions/core/thresholds/errors';
 import {
   evaluateThreshold,
   type GetStat,
   ThresholdEvaluator,
 } from '../../functions/core/thresholds/evaluate';
 import { parseThresholdExpression } from '../../functions/core/thresholds/parse-expression';
+import { ThresholdError } from '../../functions/core/thresholds/threshold-errors';
 
 /** Stats of a few metrics, as the fleet's merged metrics would give them. */
 const STATS: Record<string, Record<string, number>> = {

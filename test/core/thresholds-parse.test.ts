@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseK6Duration } from '../../functions/core/thresholds/duration';
-import { ThresholdError } from '../../functions/core/thresholds/errors';
 import { parseGoFloat } from '../../functions/core/thresholds/go-float';
 import { parseThresholdExpression } from '../../functions/core/thresholds/parse-expression';
 import { formatMetricSelector, parseMetricSelector } from '../../functions/core/thresholds/parse-selector';
+import { ThresholdError } from '../../functions/core/thresholds/threshold-errors';
 
 function errorOf(fn: () => unknown): ThresholdError {
   try {

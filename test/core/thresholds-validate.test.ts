@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { ThresholdSpecSchema } from '../../functions/contracts';
-import { ThresholdError } from '../../functions/core/thresholds/errors';
 import {
   BUILTIN_METRIC_TYPES,
   KNOWN_METRIC_TYPES,
@@ -8,6 +7,7 @@ import {
   MODULE_METRIC_TYPES,
 } from '../../functions/core/thresholds/metric-types';
 import { normalizeThresholds } from '../../functions/core/thresholds/normalize';
+import { ThresholdError } from '../../functions/core/thresholds/threshold-errors';
 import { validateThresholds } from '../../functions/core/thresholds/validate';
 
 describe('normalizeThresholds', () => {

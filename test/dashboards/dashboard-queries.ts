@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { type Flavor, PLUGIN } from '../../functions/dashboards/datasources';
+import { type Flavor, PLUGIN } from '../../functions/adapters/grafana/datasources';
 
 /** Every metrics-store query a dashboard runs: panel targets, annotation targets, variable queries. */
 export interface FoundQuery {

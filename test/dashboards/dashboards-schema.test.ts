@@ -3,10 +3,10 @@ import { join, resolve } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { generatedFiles } from '../../bin/build-dashboards';
-import { buildDashboards } from '../../functions/dashboards/build-dashboards';
-import { FLAVORS, type Flavor, PLUGIN } from '../../functions/dashboards/datasources';
-import { groupLines } from '../../functions/sinks/line-protocol';
-import { FIELDS, MEASURE_NAMES } from '../../functions/sinks/schema';
+import { buildDashboards } from '../../functions/adapters/grafana/dashboard-set';
+import { FLAVORS, type Flavor, PLUGIN } from '../../functions/adapters/grafana/datasources';
+import { groupLines } from '../../functions/adapters/sinks/line-protocol';
+import { FIELDS, MEASURE_NAMES } from '../../functions/adapters/sinks/schema';
 import {
   eventPoints,
   intervalPoints,
@@ -14,8 +14,8 @@ import {
   rollupPoints,
   runSummaryPoints,
   thresholdPoints,
-} from '../../functions/sinks/sink-points';
-import { encodeGroup } from '../../functions/sinks/timestream-records';
+} from '../../functions/adapters/sinks/sink-points';
+import { encodeGroup } from '../../functions/adapters/sinks/timestream-records';
 import { intervalRecord, rollupPoint, summaryFixture } from '../sinks/fixtures';
 import { type FoundQuery, metricsQueries, namesIn } from './dashboard-queries';
 

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   provisionGrafana,
   SERVICE_ACCOUNT_NAME,
-} from '../../functions/dashboards/grafana-provisioner-handler';
+} from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
 
 /** A loopback stand-in for the Grafana HTTP API: stores data sources, folders, dashboards by uid. */
 interface FakeGrafana {

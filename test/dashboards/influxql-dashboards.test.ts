@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDashboards } from '../../functions/dashboards/build-dashboards';
-import { InfluxDbSink } from '../../functions/sinks';
+import { buildDashboards } from '../../functions/adapters/grafana/dashboard-set';
+import { InfluxDbSink } from '../../functions/adapters/sinks';
 import { intervalRecord, rollupPoint, summaryFixture } from '../sinks/fixtures';
 import { type InfluxDbServer, startInfluxDb } from '../support/influxdb';
 import { metricsQueries } from './dashboard-queries';

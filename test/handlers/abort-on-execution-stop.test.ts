@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AbortInfoSchema, runKeys } from '../../functions/contracts';
-import type { AbortOnStopResult } from '../../functions/handlers/abort-on-execution-stop';
+import type { AbortOnStopResult } from '../../functions/entrypoints/handlers/abort-on-execution-stop-handler';
 import { mockS3Bucket } from './support/in-memory-s3';
 
 type Handler = (event: unknown) => Promise<AbortOnStopResult>;
@@ -40,7 +40,7 @@ describe('abort-on-execution-stop handler', () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    ({ handler } = await import('../../functions/handlers/abort-on-execution-stop'));
+    ({ handler } = await import('../../functions/entrypoints/handlers/abort-on-execution-stop-handler'));
   });
   beforeEach(() => {
     bucket = mockS3Bucket();

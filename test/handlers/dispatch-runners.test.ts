@@ -6,8 +6,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { DispatchResult, RunnerEvent } from '../../functions/aws/task-io';
 import { AbortInfoSchema, runKeys } from '../../functions/contracts';
+import type { DispatchResult, RunnerEvent } from '../../functions/contracts/task-io';
 import { captureOutput } from './support/captured-output';
 import { mockS3Bucket } from './support/in-memory-s3';
 import { planFixture } from './support/plan-fixture';
@@ -28,7 +28,7 @@ describe('dispatch handler', () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'DEBUG');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-    ({ handler } = await import('../../functions/handlers/dispatch-runners'));
+    ({ handler } = await import('../../functions/entrypoints/handlers/dispatch-runners-handler'));
   });
   beforeEach(() => {
     bucket = mockS3Bucket();

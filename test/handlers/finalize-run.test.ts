@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { publishRunFinished } from '../../functions/aws/run-finished-publisher';
+import { publishRunFinished } from '../../functions/adapters/aws/run-finished-publisher';
 import { RUN_FINISHED_DETAIL_TYPE, RUN_FINISHED_SOURCE, type Summary } from '../../functions/contracts';
 
 type Fleet = Summary['fleet'];
@@ -38,7 +38,7 @@ describe('finalize handler', () => {
   beforeAll(async () => {
     vi.stubEnv('K6_FLEET_BUCKET', 'runs-bucket');
     vi.stubEnv('K6_FLEET_BUCKET_REGION', 'eu-west-1');
-    ({ verdictCause } = await import('../../functions/handlers/finalize-run'));
+    ({ verdictCause } = await import('../../functions/entrypoints/handlers/finalize-run-handler'));
   });
   afterEach(() => events.reset());
 

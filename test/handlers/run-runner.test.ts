@@ -1,9 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putJson } from '../../functions/adapters/store/run-store';
+import { S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import { RunnerResultSchema, runKeys } from '../../functions/contracts';
-import { planRun } from '../../functions/planner/plan-run';
-import { putJson } from '../../functions/store/run-store';
-import { S3RunStore } from '../../functions/store/s3-run-store';
+import { planRun } from '../../functions/engine/planner/plan-run';
 import { startTargetServer, type TargetServer } from '../../target/server';
 import { K6_PATH } from '../support/k6-path';
 import { captureOutput } from './support/captured-output';
@@ -28,7 +28,7 @@ describe('runner handler', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
     bucket = mockS3Bucket();
     target = await startTargetServer({ port: 0 });
-    ({ handler } = await import('../../functions/handlers/run-runner'));
+    ({ handler } = await import('../../functions/entrypoints/handlers/run-runner-handler'));
   });
   afterAll(async () => {
     bucket.s3.restore();

@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ValidateResult } from '../../functions/aws/task-io';
+import type { ValidateResult } from '../../functions/contracts/task-io';
 import { captureOutput } from './support/captured-output';
 import { mockS3Bucket } from './support/in-memory-s3';
 
@@ -23,7 +23,7 @@ describe('validate handler', () => {
     vi.stubEnv('K6_FLEET_MAX_VUS_PER_RUNNER', '250');
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'test');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'test');
-    ({ handler } = await import('../../functions/handlers/validate-input'));
+    ({ handler } = await import('../../functions/entrypoints/handlers/validate-input-handler'));
   });
   beforeEach(() => {
     bucket = mockS3Bucket();

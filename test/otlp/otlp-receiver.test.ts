@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import root from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { OtlpReceiver } from '../../functions/adapters/otlp/otlp-receiver';
 import { KEPT_TAGS, type Series } from '../../functions/contracts/metrics';
 import { histogramQuantile } from '../../functions/core/histogram/exp-histogram';
 import { MetricTable } from '../../functions/core/metrics/metric-table';
-import { OtlpReceiver } from '../../functions/otlp/otlp-receiver';
 import { K6_PATH } from '../support/k6-path';
 
 /** k6's Trend percentile: sorted samples, rank q·(n−1), linear between neighbours. */

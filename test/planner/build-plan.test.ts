@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildPlan, type ScriptFacts } from '../../functions/core/planner/build-plan';
-import { InvalidInputError } from '../../functions/core/planner/errors';
+import { InvalidInputError } from '../../functions/core/planner/plan-errors';
 
 const facts = (over: Partial<ScriptFacts> = {}): ScriptFacts => ({
   key: 'runs/r/script.js',

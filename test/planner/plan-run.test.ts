@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalRunStore } from '../../functions/adapters/store/local-run-store';
 import { runKeys } from '../../functions/contracts';
-import { InvalidInputError } from '../../functions/core/planner/errors';
 import { LAMBDA_RUNNER_LIMIT_MS } from '../../functions/core/planner/plan-defaults';
-import { planRun } from '../../functions/planner/plan-run';
-import { LocalRunStore } from '../../functions/store/local-run-store';
+import { InvalidInputError } from '../../functions/core/planner/plan-errors';
+import { planRun } from '../../functions/engine/planner/plan-run';
 import { K6_PATH } from '../support/k6-path';
 
 let root: string;

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadUplotAssets } from '../../functions/adapters/report/uplot-assets';
 import { buildCharts, orderRegions, renderReportHtml } from '../../functions/core/report';
-import { loadUplotAssets } from '../../functions/report/uplot-assets';
 import { launchChromium } from '../support/chromium';
 import { makeSummary, makeTimeline, REGIONS } from './report-fixture';
 

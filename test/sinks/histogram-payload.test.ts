@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
 import {
   decodeHistogram,
   downscaleHistogram,
   encodeHistogram,
   encodeHistogramWithin,
-} from '../../functions/sinks/histogram-payload';
+} from '../../functions/adapters/sinks/histogram-payload';
+import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
 import { latencyHistogram } from './fixtures';
 
 describe('histogram payload', () => {

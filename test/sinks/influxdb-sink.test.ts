@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSink, InfluxDbSink, type SinkLog } from '../../functions/sinks';
+import { createSink, InfluxDbSink, type SinkLog } from '../../functions/adapters/sinks';
 import { type InfluxDbServer, startInfluxDb } from '../support/influxdb';
 import { intervalRecord, rollupPoint } from './fixtures';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../functions/sinks/histogram-payload';
-import { groupLines, pointLine } from '../../functions/sinks/line-protocol';
-import { MEASURE } from '../../functions/sinks/schema';
-import { eventPoints, intervalPoints } from '../../functions/sinks/sink-points';
+import { decodeHistogram } from '../../functions/adapters/sinks/histogram-payload';
+import { groupLines, pointLine } from '../../functions/adapters/sinks/line-protocol';
+import { MEASURE } from '../../functions/adapters/sinks/schema';
+import { eventPoints, intervalPoints } from '../../functions/adapters/sinks/sink-points';
 import { intervalRecord } from './fixtures';
 
 describe('line protocol', () => {

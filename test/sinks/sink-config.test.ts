@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSink, NullSink, parseSinkFlag, SinkConfigSchema } from '../../functions/sinks';
+import { createSink, NullSink, parseSinkFlag, SinkConfigSchema } from '../../functions/adapters/sinks';
 
 describe('sink config', () => {
   it('parses the --sink flag forms', () => {

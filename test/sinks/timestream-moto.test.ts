@@ -4,7 +4,7 @@ import {
   TimestreamWriteClient,
 } from '@aws-sdk/client-timestream-write';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSink, type MetricsSink } from '../../functions/sinks';
+import { createSink, type MetricsSink } from '../../functions/adapters/sinks';
 import { type Moto, startMoto } from '../support/moto';
 import { motoTimestreamRecords } from '../support/moto-timestream';
 import { intervalRecord, rollupPoint } from './fixtures';

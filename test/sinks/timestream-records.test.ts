@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeHistogram } from '../../functions/sinks/histogram-payload';
-import { DIM, MEASURE, SCOPE, TIMESTREAM_LIMITS } from '../../functions/sinks/schema';
-import { intervalPoints, rollupPoints } from '../../functions/sinks/sink-points';
+import { decodeHistogram } from '../../functions/adapters/sinks/histogram-payload';
+import { DIM, MEASURE, SCOPE, TIMESTREAM_LIMITS } from '../../functions/adapters/sinks/schema';
+import { intervalPoints, rollupPoints } from '../../functions/adapters/sinks/sink-points';
 import {
   billedWriteUnits,
   encodeGroup,
   recordBytes,
   requestBytes,
   toWrites,
-} from '../../functions/sinks/timestream-records';
+} from '../../functions/adapters/sinks/timestream-records';
 import { intervalRecord, latencyHistogram, rollupPoint } from './fixtures';
 
 describe('Timestream record encoding', () => {

@@ -8,8 +8,8 @@ import {
 } from '@aws-sdk/client-timestream-write';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SinkLog, TimestreamSink } from '../../functions/sinks';
-import { recordBytes } from '../../functions/sinks/timestream-records';
+import { type SinkLog, TimestreamSink } from '../../functions/adapters/sinks';
+import { recordBytes } from '../../functions/adapters/sinks/timestream-records';
 import { intervalRecord, rollupPoint } from './fixtures';
 
 const tsMock = mockClient(TimestreamWriteClient);

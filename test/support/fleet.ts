@@ -1,10 +1,10 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MetricsSink } from '../../functions/adapters/sinks/metrics-sink';
 import type { RegionWeight, RunStatus } from '../../functions/contracts';
-import { type LocalFleetResult, runLocalFleet } from '../../functions/local/run-local';
-import type { RunnerProcess } from '../../functions/local/runner-process';
-import type { MetricsSink } from '../../functions/sinks/metrics-sink';
+import { type LocalFleetResult, runLocalFleet } from '../../functions/entrypoints/local/run-local';
+import type { RunnerProcess } from '../../functions/entrypoints/local/runner-process';
 import { K6_PATH } from './k6-path';
 
 export const THREE_REGIONS: RegionWeight[] = [

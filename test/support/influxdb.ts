@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../functions/runner/free-port';
+import { freePort } from '../../functions/engine/runner/free-port';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 

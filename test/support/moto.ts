@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort } from '../../functions/runner/free-port';
+import { freePort } from '../../functions/engine/runner/free-port';
 
 /** The moto server installed by scripts/install-moto.sh (a local AWS API emulator). */
 export const MOTO_SERVER_PATH =

@@ -1,6 +1,11 @@
 import type { PrometheusSource } from '../../contracts/server-metrics';
 import type { PromSample } from '../../core/server-metrics/prometheus-text';
-import { isCounter, type Scrape, type WindowValue, windowValues } from '../../core/server-metrics/window-rates';
+import {
+  isCounter,
+  type Scrape,
+  type WindowValue,
+  windowValues,
+} from '../../core/server-metrics/window-rates';
 import { scrapePrometheus } from './prometheus-scrape';
 
 /** A source's window values and what its reader keeps for the next read. */

@@ -1,7 +1,7 @@
 import { KEPT_TAGS, type Plan, type RunInput, type ThresholdSpec } from '../../contracts';
 import { parseMetricSelector } from '../thresholds/parse-selector';
-import { InvalidInputError } from './errors';
 import { PLAN_DEFAULTS } from './plan-defaults';
+import { InvalidInputError } from './plan-errors';
 import { planSegments } from './segments';
 
 /** Facts about the script that the adapter gathered (k6 inspect + source scan). */

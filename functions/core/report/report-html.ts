@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { RollupPoint, Summary } from '../../contracts';
 import { jsonForScriptBlock, scriptForInline, styleForInline } from './embed';
-import { metricsTable } from './metrics-table';
 import { REPORT_CLIENT_JS } from './report-client';
 import { buildCharts, type ChartSpec, orderRegions } from './report-data';
 import { escapeHtml as esc } from './report-format';
 import { anomaliesSection, reportHeader } from './report-header';
+import { metricsTable } from './report-metrics-table';
 import { REPORT_CSS } from './report-style';
 import { checksTable, runnersTable, thresholdsTable } from './report-tables';
 

@@ -1,5 +1,5 @@
-import { ThresholdError } from './errors';
 import { parseGoFloat } from './go-float';
+import { ThresholdError } from './threshold-errors';
 
 const NS_PER_UNIT: Record<string, number> = {
   ns: 1,

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { MetricType, ThresholdSpec, ThresholdState } from '../../contracts';
-import { ThresholdError } from './errors';
 import { type ParsedThreshold, parseThresholdExpression } from './parse-expression';
 import { type MetricSelector, parseMetricSelector } from './parse-selector';
+import { ThresholdError } from './threshold-errors';
 
 /** The value of one summary stat (`count`, `rate`, `p(95)`, …) of a metric, or null when the
  * metric has no samples yet. */

@@ -1,6 +1,6 @@
 import type { ThresholdSpec } from '../../contracts';
 import { parseK6Duration } from './duration';
-import { ThresholdError } from './errors';
+import { ThresholdError } from './threshold-errors';
 
 /**
  * Turns `options.thresholds` as `k6 inspect` prints it (or as a script declares it) into

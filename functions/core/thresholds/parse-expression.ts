@@ -1,5 +1,5 @@
-import { ThresholdError } from './errors';
 import { parseGoFloat } from './go-float';
+import { ThresholdError } from './threshold-errors';
 
 export type ThresholdMethod = 'count' | 'rate' | 'value' | 'avg' | 'min' | 'max' | 'med' | 'p';
 export type ThresholdOperator = '<' | '<=' | '>' | '>=' | '==' | '===' | '!=';

@@ -1,4 +1,4 @@
-import { ThresholdError } from './errors';
+import { ThresholdError } from './threshold-errors';
 
 /** A threshold's key: a metric and, for a submetric, the tag values its samples must carry. */
 export interface MetricSelector {

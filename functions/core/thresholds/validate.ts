@@ -1,8 +1,8 @@
 import type { MetricType, ThresholdSpec } from '../../contracts';
-import { ThresholdError } from './errors';
 import { METHODS_BY_TYPE, methodFitsType } from './metric-types';
 import { type ParsedThreshold, parseThresholdExpression } from './parse-expression';
 import { parseMetricSelector } from './parse-selector';
+import { ThresholdError } from './threshold-errors';
 
 /**
  * Checks every threshold before any load, the way k6 would at start (exit 104), and returns

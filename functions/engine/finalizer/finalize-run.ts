@@ -1,0 +1,118 @@
+import { loadUplotAssets } from '../../adapters/report/uplot-assets';
+import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
+import { loadPlan } from '../../adapters/store/plan-store';
+import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
+import {
+  type HistoryRecord,
+  historyKey,
+  type RollupPoint,
+  RollupPointSchema,
+  runKeys,
+  type Summary,
+} from '../../contracts';
+import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
+import { MetricTable } from '../../core/metrics/metric-table';
+import { statValue } from '../../core/metrics/summary-values';
+import { renderReportHtml } from '../../core/report/report-html';
+import { buildSummary } from '../../core/summary/build-summary';
+import { ThresholdEvaluator } from '../../core/thresholds/evaluate';
+import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
+import { decideVerdict } from '../../core/verdict/verdict';
+
+export interface FinalizeResult {
+  summary: Summary;
+  summaryKey: string;
+  reportKey: string;
+}
+
+/**
+ * Ends a run: thresholds judged once more on the complete merged data, summary.json in
+ * k6's handleSummary shape, a self-contained report.html, and a line in the history index.
+ */
+export async function finalizeRun(
+  store: RunStore,
+  runId: string,
+  opts: { sink?: MetricsSink } = {},
+): Promise<FinalizeResult> {
+  const keys = runKeys(runId);
+  const plan = await loadPlan(store, runId);
+  const state = await getJson(store, keys.watchState, (v) => WatchStateSchema.parse(v));
+  if (!state) throw new Error(`run ${runId} was never watched: no ${keys.watchState}`);
+  const table = state.table ? MetricTable.fromJSON(state.table as never) : new MetricTable();
+
+  const startAt = state.startAt;
+  const endAt = state.finishedAt ?? Date.now();
+  const durationMs = startAt !== undefined ? Math.max(0, (state.lastEndMs ?? endAt) - startAt) : 0;
+  const evaluator = state.thresholds
+    ? ThresholdEvaluator.fromJSON(plan.thresholds, state.thresholds)
+    : new ThresholdEvaluator(plan.thresholds);
+  // The end-of-test judgement, as k6 makes it: on all data, empty metrics compared as k6 does.
+  const judged = evaluator.evaluate(
+    endAt,
+    durationMs,
+    (metric, tags, stat) => {
+      const sel = table.select(metric, tags);
+      return sel ? statValue(sel.agg, stat, Math.max(durationMs, 1)) : null;
+    },
+    { final: true, metricType: (m) => table.typeOf(m) ?? KNOWN_METRIC_TYPES[m]?.type },
+  );
+  const results = Object.values(state.results);
+  const verdict = decideVerdict({
+    abort: state.abort,
+    results,
+    missingRunners: plan.runners.filter((r) => !state.results[r.runnerId]).map((r) => r.runnerId),
+    thresholdsFailed: judged.states.some((t) => !t.ok),
+  });
+  const summary = buildSummary({
+    plan,
+    table,
+    thresholds: judged.states,
+    results,
+    verdict,
+    abort: state.abort,
+    startAt,
+    endAt,
+    durationMs,
+    regionRequests: state.regionRequests,
+    anomalies: state.anomalies,
+  });
+  const sink = opts.sink;
+  if (sink) {
+    const before = sink.stats();
+    await sink.writeSummary(summary);
+    await sink.flush();
+    addSinkDelivery(state.sinks, sink.name, before, sink.stats());
+  }
+  if (Object.keys(state.sinks).length) summary.fleet.sinks = state.sinks;
+  await putJson(store, keys.summary, summary);
+
+  const timeline = await loadTimeline(store, runId);
+  const html = renderReportHtml({ summary, timeline, uplot: await loadUplotAssets() });
+  await store.put(keys.report, html, 'text/html; charset=utf-8');
+
+  const last = timeline.at(-1);
+  const http = summary.metrics.http_req_duration?.values;
+  const record: HistoryRecord = {
+    v: 1,
+    runId,
+    testName: plan.testName,
+    startAt: startAt ?? null,
+    durationMs,
+    verdict: verdict.verdict,
+    exitCode: verdict.exitCode,
+    requests: summary.metrics.http_reqs?.values.count ?? 0,
+    rps: summary.metrics.http_reqs?.values.rate ?? 0,
+    p95: http?.['p(95)'] ?? null,
+    errorRate: summary.metrics.http_req_failed?.values.rate ?? null,
+    regions: plan.regions.map((r) => r.name),
+    lastWindowRps: last?.global.rps ?? null,
+  };
+  await putJson(store, historyKey(plan.testName, runId), record);
+  return { summary, summaryKey: keys.summary, reportKey: keys.report };
+}
+
+export async function loadTimeline(store: RunStore, runId: string): Promise<RollupPoint[]> {
+  const keys = await store.list(runKeys(runId).timelinePrefix);
+  const points = await Promise.all(keys.map((k) => getJson(store, k, (v) => RollupPointSchema.parse(v))));
+  return points.filter((p): p is RollupPoint => p !== undefined).sort((a, b) => a.elapsedMs - b.elapsedMs);
+}

@@ -1,0 +1,99 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inspectScript, K6InspectError } from '../../adapters/k6/k6-inspect';
+import { putJson, type RunStore } from '../../adapters/store/run-store';
+import { type Plan, type RunInput, RunInputSchema, runKeys } from '../../contracts';
+import { buildPlan } from '../../core/planner/build-plan';
+import { InvalidInputError, ScriptError } from '../../core/planner/plan-errors';
+import { exportsFunction } from '../../core/planner/script-features';
+import { parseK6Duration } from '../../core/thresholds/duration';
+import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
+import { normalizeThresholds } from '../../core/thresholds/normalize';
+import { validateThresholds } from '../../core/thresholds/validate';
+
+export interface PlanRunDeps {
+  store: RunStore;
+  k6Path: string;
+  /** The script's source text (the caller resolved path / inline / S3 key). */
+  scriptText: string;
+  now?: () => number;
+  /** Longest test one runner may host; null = no limit (local mode). */
+  runnerLimitMs?: number | null;
+}
+
+/** Run ids sort by time and stay unique across parallel starts. */
+export function newRunId(now: number): string {
+  const t = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  return `${t}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Formats zod issues as "field: message" lines a user can act on. */
+export function describeIssues(issues: { path: PropertyKey[]; message: string }[]): string {
+  return issues
+    .map((i) => `${i.path.length ? `${i.path.map(String).join('.')}: ` : ''}${i.message}`)
+    .join('; ');
+}
+
+/**
+ * Validates the run input, asks k6 about the script (with the run's env vars), splits it
+ * across regions and runners, and writes plan.json + the script to the run store.
+ * Throws InvalidInputError (exit 104) or ScriptError (exit 107) before any load.
+ */
+export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Plan> {
+  const parsed = RunInputSchema.safeParse(rawInput);
+  if (!parsed.success)
+    throw new InvalidInputError(`invalid run input: ${describeIssues(parsed.error.issues)}`);
+  const input: RunInput = parsed.data;
+  const now = (deps.now ?? Date.now)();
+  const runId = input.runId ?? newRunId(now);
+  const keys = runKeys(runId);
+  if (await deps.store.get(keys.plan))
+    throw new InvalidInputError(`run ${runId} already exists: pick another runId`);
+
+  const dir = await mkdtemp(join(tmpdir(), 'k6-fleet-plan-'));
+  try {
+    const scriptPath = join(dir, 'script.js');
+    await writeFile(scriptPath, deps.scriptText);
+    const inspection = await inspectScript(deps.k6Path, scriptPath, input.env ?? {}).catch((e: unknown) => {
+      if (e instanceof K6InspectError) {
+        const Err = e.exitCode === 107 ? ScriptError : InvalidInputError;
+        throw new Err(`k6 rejected the script: ${e.message}`);
+      }
+      throw e;
+    });
+    let thresholds: Plan['thresholds'];
+    try {
+      thresholds = normalizeThresholds(inspection.thresholds);
+    } catch (e) {
+      throw new InvalidInputError(`invalid thresholds: ${(e as Error).message}`);
+    }
+    const problems = validateThresholds(thresholds, KNOWN_METRIC_TYPES);
+    if (problems.length) throw new InvalidInputError(`invalid thresholds: ${problems.join('; ')}`);
+    const plan = buildPlan(
+      input,
+      {
+        key: keys.script,
+        sha256: createHash('sha256').update(deps.scriptText).digest('hex'),
+        hasSetup: exportsFunction(deps.scriptText, 'setup'),
+        hasTeardown: exportsFunction(deps.scriptText, 'teardown'),
+        maxVUs: inspection.maxVUs,
+        totalDurationMs: parseK6Duration(inspection.totalDuration),
+        thresholds,
+        summaryTrendStats: inspection.summaryTrendStats,
+      },
+      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null },
+    );
+    await deps.store.put(keys.script, deps.scriptText, 'application/javascript');
+    // The input as given, minus env values: they may be secrets and go to runners only.
+    await putJson(deps.store, keys.input, {
+      ...input,
+      env: Object.fromEntries(plan.envKeys.map((k) => [k, '***'])),
+    });
+    await putJson(deps.store, keys.plan, plan);
+    return plan;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

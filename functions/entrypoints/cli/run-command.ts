@@ -1,0 +1,135 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { createSink } from '../../adapters/sinks/create-sink';
+import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
+import { parseSinkFlag } from '../../adapters/sinks/sink-config';
+import { ExitCode, type RunInput } from '../../contracts';
+import { InvalidInputError } from '../../core/planner/plan-errors';
+import { renderTextSummary } from '../../core/summary/text-summary';
+import { renderLiveView } from '../local/live-view';
+import { runLocalFleet } from '../local/run-local';
+
+export interface RunFlags {
+  region?: { name: string; weight: number }[];
+  runnersPerRegion?: number;
+  maxVusPerRunner?: number;
+  env?: Record<string, string>;
+  tag?: Record<string, string>;
+  testName?: string;
+  outDir: string;
+  summaryExport?: string;
+  interval?: number;
+  heartbeatTimeout?: number;
+  /** Metrics sink spec (none | timestream:db/table[@region] | influxdb:url#db | JSON). */
+  sink?: string;
+  k6Out?: string[];
+  quiet?: boolean;
+  k6?: string;
+  /** Run on the AWS fleet of this control stack instead of locally (see ./aws/stack-run-command). */
+  stack?: string;
+  /** The control stack's region (with --stack). */
+  stackRegion?: string;
+}
+
+const defaultK6 = () => process.env.K6_FLEET_K6 ?? resolve(import.meta.dirname, '../../../.tools/bin/k6');
+
+/** `k6-fleet run` (local mode, or on a deployed fleet with --stack); resolves to k6's exit code. */
+export async function runCommand(scriptPath: string, flags: RunFlags): Promise<number> {
+  if (flags.stack) {
+    // Loaded only with --stack: local runs never load the CloudFormation and SFN clients.
+    const { stackRunCommand } = await import('./aws/stack-run-command');
+    return stackRunCommand(scriptPath, { ...flags, stack: flags.stack });
+  }
+  const err = process.stderr;
+  let scriptText: string;
+  try {
+    scriptText = await readFile(scriptPath, 'utf8');
+  } catch (e) {
+    err.write(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}\n`);
+    return ExitCode.invalidConfig;
+  }
+  const env = flags.env ?? {};
+  const input: RunInput = {
+    testName: flags.testName ?? basename(scriptPath).replace(/\.[cm]?js$/, ''),
+    script: { path: resolve(scriptPath) },
+    ...(flags.region ? { regions: flags.region } : {}),
+    ...(flags.runnersPerRegion ? { runnersPerRegion: flags.runnersPerRegion } : {}),
+    ...(flags.maxVusPerRunner ? { maxVusPerRunner: flags.maxVusPerRunner } : {}),
+    env,
+    tags: flags.tag ?? {},
+    ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
+    ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
+  };
+
+  let sink: MetricsSink | undefined;
+  try {
+    sink = flags.sink ? createSink(parseSinkFlag(flags.sink)) : undefined;
+  } catch (e) {
+    err.write(`k6-fleet: ${(e as Error).message}\n`);
+    return ExitCode.invalidConfig;
+  }
+
+  const ac = new AbortController();
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts === 1) {
+      err.write('\nk6-fleet: stopping every runner (Ctrl-C again to force)…\n');
+      ac.abort();
+    } else process.exit(ExitCode.externalAbort);
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  const tty = Boolean(err.isTTY) && !flags.quiet;
+  let lastPrint = 0;
+  let drawnLines = 0;
+  try {
+    const res = await runLocalFleet({
+      input,
+      scriptText,
+      env,
+      storeRoot: resolve(flags.outDir),
+      k6Path: flags.k6 ?? defaultK6(),
+      signal: ac.signal,
+      extraOutputs: flags.k6Out,
+      sink,
+      onPlan: (plan) => {
+        if (flags.quiet) return;
+        err.write(
+          `k6-fleet: run ${plan.runId} — ${plan.runners.length} runners in ${plan.regions.map((r) => `${r.name} (${r.weight}%, ${r.runners})`).join(', ')}; max ${plan.requirements.maxVUs} VUs\n`,
+        );
+      },
+      onStatus: (status, plan) => {
+        if (flags.quiet) return;
+        const view = renderLiveView(
+          status,
+          plan.regions.map((r) => r.name),
+          tty,
+        );
+        if (tty) {
+          err.write(`${drawnLines ? `\x1b[${drawnLines}A\x1b[J` : ''}${view}\n`);
+          drawnLines = view.split('\n').length;
+        } else if (Date.now() - lastPrint > 5000 || status.phase === 'finished') {
+          lastPrint = Date.now();
+          err.write(`${view}\n`);
+        }
+      },
+    });
+    const summary = res.summary;
+    process.stdout.write(`${renderTextSummary(summary, { color: Boolean(process.stdout.isTTY) })}\n`);
+    if (flags.summaryExport) await writeFile(flags.summaryExport, JSON.stringify(summary, null, 2));
+    err.write(`k6-fleet: report ${res.reportPath}\nk6-fleet: summary ${res.summaryPath}\n`);
+    return summary.fleet.exitCode;
+  } catch (e) {
+    if (e instanceof InvalidInputError) {
+      err.write(`k6-fleet: ${e.message}\n`);
+      return e.exitCode;
+    }
+    err.write(`k6-fleet: ${(e as Error).stack ?? e}\n`);
+    return ExitCode.generic;
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}

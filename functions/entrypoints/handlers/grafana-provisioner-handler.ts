@@ -1,0 +1,151 @@
+import {
+  CreateWorkspaceServiceAccountCommand,
+  CreateWorkspaceServiceAccountTokenCommand,
+  DeleteWorkspaceServiceAccountTokenCommand,
+  GrafanaClient,
+  ListWorkspaceServiceAccountsCommand,
+} from '@aws-sdk/client-grafana';
+import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { z } from 'zod';
+import { buildDashboards } from '../../adapters/grafana/dashboard-set';
+import { FLAVORS, PLUGIN, PROVISIONED } from '../../adapters/grafana/datasources';
+import { type GrafanaDataSource, GrafanaHttp } from '../../adapters/grafana/grafana-http';
+
+/**
+ * Custom resource (CDK Provider framework, onEvent) that provisions the Amazon Managed
+ * Grafana workspace: the Timestream and CloudWatch data sources (workspace IAM role auth)
+ * and the k6-fleet dashboards, through the Grafana HTTP API. It needs no stored secret:
+ * each invocation mints a 15-minute service-account token with the AWS Grafana API and
+ * deletes it when done.
+ */
+
+export const ProvisionerPropsSchema = z.object({
+  WorkspaceId: z.string().min(1),
+  /** The workspace endpoint host (AWS::Grafana::Workspace Endpoint), e.g. g-abc.grafana-workspace.eu-west-1.amazonaws.com */
+  WorkspaceEndpoint: z.string().min(1),
+  Region: z.string().min(1),
+  TimestreamDatabase: z.string().min(1),
+  TimestreamTable: z.string().min(1),
+  /** Full base URL overriding https://<WorkspaceEndpoint> (tests, proxies). */
+  GrafanaUrl: z.url().optional(),
+  /** Changes whenever dashboards change, so CloudFormation re-runs the update. */
+  Version: z.string().optional(),
+});
+export type ProvisionerProps = z.infer<typeof ProvisionerPropsSchema>;
+
+export const SERVICE_ACCOUNT_NAME = 'k6-fleet-provisioner';
+export const FOLDER = { uid: 'k6-fleet', title: 'k6-fleet' } as const;
+
+export function workspaceDataSources(p: ProvisionerProps): GrafanaDataSource[] {
+  return [
+    {
+      uid: PROVISIONED.timestream.uid,
+      name: PROVISIONED.timestream.name,
+      type: PLUGIN.timestream,
+      access: 'proxy',
+      jsonData: {
+        authType: 'ec2_iam_role',
+        defaultRegion: p.Region,
+        defaultDatabase: p.TimestreamDatabase,
+        defaultTable: p.TimestreamTable,
+      },
+    },
+    {
+      uid: PROVISIONED.cloudwatch.uid,
+      name: PROVISIONED.cloudwatch.name,
+      type: PLUGIN.cloudwatch,
+      access: 'proxy',
+      jsonData: { authType: 'ec2_iam_role', defaultRegion: p.Region },
+    },
+  ];
+}
+
+/** All generated dashboard uids (for delete). */
+export function dashboardUids(): string[] {
+  return FLAVORS.flatMap((f) => Object.values(buildDashboards(f)).map((d) => d.uid ?? '')).filter(Boolean);
+}
+
+async function withToken<T>(
+  grafana: GrafanaClient,
+  workspaceId: string,
+  fn: (key: string) => Promise<T>,
+): Promise<T> {
+  const list = await grafana.send(new ListWorkspaceServiceAccountsCommand({ workspaceId }));
+  let accountId = list.serviceAccounts?.find((a) => a.name === SERVICE_ACCOUNT_NAME)?.id;
+  if (!accountId) {
+    const created = await grafana.send(
+      new CreateWorkspaceServiceAccountCommand({
+        workspaceId,
+        name: SERVICE_ACCOUNT_NAME,
+        grafanaRole: 'ADMIN',
+      }),
+    );
+    accountId = created.id;
+  }
+  const token = await grafana.send(
+    new CreateWorkspaceServiceAccountTokenCommand({
+      workspaceId,
+      serviceAccountId: accountId,
+      name: `k6-fleet-${Date.now()}`,
+      secondsToLive: 900,
+    }),
+  );
+  const key = token.serviceAccountToken?.key;
+  const tokenId = token.serviceAccountToken?.id;
+  if (!key || !tokenId) throw new Error('AWS Grafana API returned no service-account token');
+  try {
+    return await fn(key);
+  } finally {
+    await grafana.send(
+      new DeleteWorkspaceServiceAccountTokenCommand({ workspaceId, serviceAccountId: accountId, tokenId }),
+    );
+  }
+}
+
+export interface ProvisionResult {
+  PhysicalResourceId: string;
+  Data: { Dashboards: string; DataSources: string };
+}
+
+export async function provisionGrafana(
+  event: CloudFormationCustomResourceEvent,
+  grafana: GrafanaClient,
+): Promise<ProvisionResult> {
+  const props = ProvisionerPropsSchema.parse(event.ResourceProperties);
+  const physicalId = `k6-fleet-grafana-${props.WorkspaceId}`;
+  const baseUrl = props.GrafanaUrl ?? `https://${props.WorkspaceEndpoint}`;
+  if (event.RequestType === 'Delete') {
+    // Best effort: the workspace is often deleted with the stack; never block a delete.
+    try {
+      await withToken(grafana, props.WorkspaceId, async (key) => {
+        const http = new GrafanaHttp(baseUrl, key);
+        for (const uid of dashboardUids()) await http.deleteDashboard(uid);
+      });
+    } catch (err) {
+      console.warn(JSON.stringify({ message: 'grafana cleanup skipped', error: String(err) }));
+    }
+    return { PhysicalResourceId: physicalId, Data: { Dashboards: '', DataSources: '' } };
+  }
+  return withToken(grafana, props.WorkspaceId, async (key) => {
+    const http = new GrafanaHttp(baseUrl, key);
+    const sources = workspaceDataSources(props);
+    for (const ds of sources) await http.upsertDataSource(ds);
+    await http.ensureFolder(FOLDER.uid, FOLDER.title);
+    // Amazon Managed Grafana reads Timestream (InfluxDB users bring their own Grafana).
+    const dashboards = Object.values(buildDashboards('timestream'));
+    for (const d of dashboards)
+      await http.upsertDashboard(d, FOLDER.uid, `k6-fleet ${props.Version ?? ''}`.trim());
+    return {
+      PhysicalResourceId: physicalId,
+      Data: {
+        Dashboards: dashboards.map((d) => d.uid).join(','),
+        DataSources: sources.map((s) => s.uid).join(','),
+      },
+    };
+  });
+}
+
+const client = new GrafanaClient({});
+
+export const handler = (event: CloudFormationCustomResourceEvent): Promise<ProvisionResult> =>
+  provisionGrafana(event, client);

@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { createS3Client } from '../../adapters/aws/aws-clients';
+import { sinkFromEnv } from '../../adapters/aws/sink-from-env';
+import { S3RunStore } from '../../adapters/store/s3-run-store';
+import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
+import { type RunRefEvent, RunRefEventSchema, type WatchResult } from '../../contracts/task-io';
+import { watchTick } from '../../engine/watcher/watch-tick';
+
+const env = readHandlerEnv(
+  z.object({
+    [HANDLER_ENV.bucket]: z.string().min(3),
+    [HANDLER_ENV.bucketRegion]: z.string().min(1),
+  }),
+);
+const logger = new Logger({ serviceName: 'k6-fleet-watch' });
+const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
+// Intervals, rollups, thresholds and events go to the metrics sink from here (not the runners).
+const sink = sinkFromEnv();
+
+/**
+ * Watch: one tick of the controller (merge new intervals, judge thresholds, heartbeat,
+ * start barrier, abort). Stateless: the watcher keeps its state in the run store, so the
+ * state machine's Wait → Watch → Choice loop is the only clock.
+ */
+export const handler = async (rawEvent: unknown): Promise<WatchResult> => {
+  const { runId }: RunRefEvent = RunRefEventSchema.parse(rawEvent);
+  const status = await watchTick(store, runId, { sink });
+  logger.debug('tick', { runId, phase: status.phase, elapsedMs: status.elapsedMs });
+  return { phase: status.phase, elapsedMs: status.elapsedMs, verdict: status.verdict };
+};

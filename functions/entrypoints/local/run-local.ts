@@ -1,0 +1,121 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
+import { LocalRunStore } from '../../adapters/store/local-run-store';
+import { getJson, putJson } from '../../adapters/store/run-store';
+import { type Plan, type RunStatus, runKeys } from '../../contracts';
+import { type FinalizeResult, finalizeRun } from '../../engine/finalizer/finalize-run';
+import { planRun } from '../../engine/planner/plan-run';
+import { watchTick } from '../../engine/watcher/watch-tick';
+import { RunnerProcess } from './runner-process';
+
+export interface LocalFleetOptions {
+  /** Run input as the CLI built it (validated by the planner). */
+  input: unknown;
+  scriptText: string;
+  /** Script env var values for the runners. */
+  env: Record<string, string>;
+  /** Run-store folder (runs/<runId>/… below it). */
+  storeRoot: string;
+  k6Path: string;
+  /** Metrics sink for intervals, rollups, thresholds, events and the summary. */
+  sink?: MetricsSink;
+  /** Controller tick. @default 1000 */
+  tickMs?: number;
+  /** Ctrl-C: stop every runner cleanly, still finalize. */
+  signal?: AbortSignal;
+  /** Extra k6 outputs on every runner, e.g. `json=samples.json` (written in its work dir). */
+  extraOutputs?: string[];
+  onPlan?: (plan: Plan, runners: RunnerProcess[]) => void;
+  onStatus?: (status: RunStatus, plan: Plan) => void;
+}
+
+export interface LocalFleetResult extends FinalizeResult {
+  plan: Plan;
+  status: RunStatus;
+  reportPath: string;
+  summaryPath: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for p, at most ms (the timer is cleared so it never holds the process open). */
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((r) => {
+    timer = setTimeout(() => r(undefined), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * A whole fleet on this machine: the same planner, runner, watcher and finalizer as in
+ * AWS, with runners as child processes and the run store in a folder.
+ */
+export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetResult> {
+  const store = new LocalRunStore(o.storeRoot);
+  const plan = await planRun(o.input, {
+    store,
+    k6Path: o.k6Path,
+    scriptText: o.scriptText,
+    runnerLimitMs: null,
+  });
+  const keys = runKeys(plan.runId);
+  const workRoot = join(o.storeRoot, 'work', plan.runId);
+  await mkdir(workRoot, { recursive: true });
+
+  const runners = plan.runners.map(
+    (r) =>
+      new RunnerProcess({
+        storeRoot: o.storeRoot,
+        runId: plan.runId,
+        runnerId: r.runnerId,
+        env: o.env,
+        k6Path: o.k6Path,
+        workDir: join(workRoot, r.runnerId),
+        extraOutputs: o.extraOutputs,
+      }),
+  );
+  // A runner that dies without a result gets one written for it, and its k6 is killed.
+  runners.forEach((p, i) => {
+    const assignment = plan.runners[i]!;
+    p.exited.then(async (exit) => {
+      p.killGroup('SIGKILL');
+      const existing = await store.get(keys.result(assignment.runnerId));
+      if (!existing)
+        await putJson(store, keys.result(assignment.runnerId), p.deathResult(exit, assignment.region));
+    });
+  });
+  o.onPlan?.(plan, runners);
+
+  const onAbort = () =>
+    void putJson(store, keys.abort, { source: 'interrupt', reason: 'interrupted (Ctrl-C)', at: Date.now() });
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+  let status: RunStatus;
+  try {
+    for (;;) {
+      status = await watchTick(store, plan.runId, { sink: o.sink });
+      o.onStatus?.(status, plan);
+      if (status.phase === 'finished') break;
+      await sleep(o.tickMs ?? 1000);
+    }
+    // Every runner has reported (or was given up on): reap the processes.
+    await withTimeout(Promise.all(runners.map((r) => r.exited)), 20_000);
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
+    for (const r of runners) r.killGroup('SIGKILL');
+  }
+  const fin = await finalizeRun(store, plan.runId, { sink: o.sink });
+  const final = (await getJson(store, keys.status, (v) => v as RunStatus)) ?? status;
+  return {
+    ...fin,
+    plan,
+    status: final,
+    reportPath: store.describe(keys.report),
+    summaryPath: store.describe(keys.summary),
+  };
+}
