@@ -118,6 +118,8 @@ export const ServerScrapeStateSchema = z.object({
   correlations: z.array(CorrelationSchema).default([]),
   /** The latest window's values of the series worth showing live. */
   latest: z.array(ServerSampleSchema).default([]),
+  /** Server anomaly conditions active in the last window read (each reported once per episode). */
+  active: z.array(z.string()).default([]),
 });
 export type ServerScrapeState = z.infer<typeof ServerScrapeStateSchema>;
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AbortInfoSchema, AnomalySchema, RollupPointSchema, RunnerResultSchema } from '.';
+import { ServerScrapeStateSchema } from './server-metrics';
 
 /**
  * What the watcher carries from one tick to the next (runs/<id>/watch-state.json), so a
@@ -33,6 +34,8 @@ export const WatchStateSchema = z.object({
   /** Anomaly conditions active in the last window (each is reported once per episode). */
   activeAnomalies: z.array(z.string()).default([]),
   anomalies: z.array(AnomalySchema).default([]),
+  /** Server metrics: last window read, counters for rates, per-source scrape counts (when the plan has sources). */
+  server: ServerScrapeStateSchema.optional(),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
 

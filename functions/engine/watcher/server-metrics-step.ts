@@ -1,21 +1,23 @@
 import type { ServerReadResult } from '../../adapters/prometheus/prometheus-reader';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
-import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
+import { putJson, type RunStore } from '../../adapters/store/run-store';
+import { storedCorrelations } from '../../adapters/store/server-window-store';
 import {
+  type Anomaly,
   type Correlation,
   type Plan,
   type RollupPoint,
-  RollupPointSchema,
   runKeys,
   type ServerMetricSource,
   type ServerOverview,
   type ServerSample,
   type ServerScrapeState,
   type ServerWindow,
-  ServerWindowSchema,
   sourceLabel,
 } from '../../contracts';
-import { runCorrelations } from '../../core/server-metrics/run-correlations';
+import { newAnomalies } from '../../core/anomaly/detect-anomalies';
+import { poolSaturationFindings } from '../../core/anomaly/pool-saturation';
+import { LIVE_TOP, topSeries } from '../../core/server-metrics/top-series';
 
 /** Reads one window of one source; throws with the reason when it cannot. */
 export type ServerSourceReader = (source: ServerMetricSource, prev: unknown) => Promise<ServerReadResult>;
@@ -25,8 +27,6 @@ export type ServerReaders = Partial<Record<ServerMetricSource['kind'], ServerSou
 
 /** Live correlations are recomputed every this many windows (they read the whole timeline). */
 const LIVE_CORRELATION_EVERY = 5;
-/** Series shown live and in status.json. */
-const LIVE_TOP = 5;
 
 export function initialServerState(plan: Plan): ServerScrapeState {
   return {
@@ -35,6 +35,7 @@ export function initialServerState(plan: Plan): ServerScrapeState {
     sources: (plan.serverMetrics ?? []).map((s) => ({ source: sourceLabel(s), scrapes: 0, failures: 0 })),
     correlations: [],
     latest: [],
+    active: [],
   };
 }
 
@@ -47,6 +48,15 @@ export interface ServerStepInput {
   readonly now: number;
   readonly readers: ServerReaders;
   readonly sink?: MetricsSink;
+  /** The latest timeline point and the ones before it, for the pool-saturation rule. */
+  readonly latestPoint?: RollupPoint;
+  readonly recentPoints?: readonly RollupPoint[];
+}
+
+export interface ServerStepResult {
+  readonly record: ServerWindow;
+  /** New server-side anomalies (a pool pinned at its size while latency climbs). */
+  readonly anomalies: Anomaly[];
 }
 
 /**
@@ -54,7 +64,7 @@ export interface ServerStepInput {
  * source (in parallel, each bounded by its reader's timeout), store the window, send it
  * to the sink. A failing source is counted and named, never fatal: the load goes on.
  */
-export async function collectServerMetrics(input: ServerStepInput): Promise<ServerWindow | undefined> {
+export async function collectServerMetrics(input: ServerStepInput): Promise<ServerStepResult | undefined> {
   const { plan, state, startAt, now } = input;
   const sources = plan.serverMetrics ?? [];
   if (sources.length === 0 || startAt === undefined || now < startAt || input.finished) return undefined;
@@ -77,7 +87,10 @@ export async function collectServerMetrics(input: ServerStepInput): Promise<Serv
     state.correlations = (await storedCorrelations(input.store, plan)).slice(0, 20);
   }
   state.latest = topSeries(samples, state.correlations);
-  return record;
+  const findings = poolSaturationFindings(samples, input.latestPoint, input.recentPoints ?? []);
+  const found = newAnomalies(findings, state.active, now);
+  state.active = found.active;
+  return { record, anomalies: found.anomalies };
 }
 
 async function readOne(
@@ -113,42 +126,6 @@ function distinctSeries(samples: ServerSample[]): ServerSample[] {
   );
 }
 
-/** The live view's series: the strongest correlates first, else the first ones read. */
-export function topSeries(
-  samples: readonly ServerSample[],
-  correlations: readonly Correlation[],
-): ServerSample[] {
-  const bySeries = new Map(samples.map((s) => [s.series, s]));
-  const ranked: ServerSample[] = [];
-  for (const c of correlations) {
-    const s = bySeries.get(c.series);
-    if (s && !ranked.includes(s)) ranked.push(s);
-  }
-  for (const s of samples) if (!ranked.includes(s)) ranked.push(s);
-  return ranked.slice(0, LIVE_TOP);
-}
-
 export function serverOverview(state: ServerScrapeState): ServerOverview {
   return { sources: state.sources, top: state.latest, correlations: state.correlations.slice(0, LIVE_TOP) };
-}
-
-/** Correlations from what the store holds so far (the finalizer uses it for the final ones). */
-export async function storedCorrelations(store: RunStore, plan: Plan): Promise<Correlation[]> {
-  const [timeline, windows] = await Promise.all([
-    readAll(store, runKeys(plan.runId).timelinePrefix, (v) => RollupPointSchema.parse(v)),
-    loadServerWindows(store, plan.runId),
-  ]);
-  timeline.sort((a: RollupPoint, b: RollupPoint) => a.elapsedMs - b.elapsedMs);
-  return runCorrelations(timeline, windows, plan.timing.intervalMs / 1000);
-}
-
-export async function loadServerWindows(store: RunStore, runId: string): Promise<ServerWindow[]> {
-  const windows = await readAll(store, runKeys(runId).serverPrefix, (v) => ServerWindowSchema.parse(v));
-  return windows.sort((a, b) => a.window - b.window);
-}
-
-async function readAll<T>(store: RunStore, prefix: string, parse: (v: unknown) => T): Promise<T[]> {
-  const keys = await store.list(prefix);
-  const values = await Promise.all(keys.map((k) => getJson(store, k, parse)));
-  return values.filter((v): v is Awaited<T> => v !== undefined) as T[];
 }
