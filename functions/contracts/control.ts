@@ -48,6 +48,16 @@ export const SetupDataSchema = z.object({
 });
 export type SetupData = z.infer<typeof SetupDataSchema>;
 
+/** runs/<runId>/claims/<runnerId>/<window>.json — which invocation started this runner's k6. */
+export const RunnerClaimSchema = z.object({
+  runnerId: z.string(),
+  window: z.number().int().min(0),
+  at: z.number(),
+  /** The Lambda request id, or host:pid locally. */
+  invocation: z.string(),
+});
+export type RunnerClaim = z.infer<typeof RunnerClaimSchema>;
+
 /** runs/<runId>/results/<runnerId>.json — a runner's own account of how it ended. */
 export const RunnerResultSchema = z.object({
   runnerId: z.string(),

@@ -77,6 +77,10 @@ export const PlanSchema = z.object({
   limits: z.object({
     maxVusPerRunner: z.number().int().positive(),
     runnerLimitMs: z.number().positive().nullable(),
+    /** The runner's own wall (file descriptors or memory) that capped maxVusPerRunner. */
+    runnerVuLimit: z
+      .object({ vus: z.number().int().positive(), by: z.enum(['file descriptors', 'memory']) })
+      .optional(),
   }),
   /** Server metric sources the controller reads every window (never the runners). */
   serverMetrics: z.array(ServerMetricSourceSchema).optional(),

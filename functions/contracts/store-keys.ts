@@ -16,6 +16,11 @@ export const runKeys = (runId: string) => {
     runnerIntervalsPrefix: (region: string, runnerId: string) => `${p}/intervals/${region}/${runnerId}/`,
     interval: (region: string, runnerId: string, seq: number) =>
       `${p}/intervals/${region}/${runnerId}/${String(seq).padStart(6, '0')}.json`,
+    /** Start claims: one per (runner, window), created once with a conditional write
+     * before k6 starts, so a retried dispatch never starts a second k6 for it. */
+    claimsPrefix: `${p}/claims/`,
+    claim: (runnerId: string, window: number) =>
+      `${p}/claims/${runnerId}/${String(window).padStart(4, '0')}.json`,
     resultsPrefix: `${p}/results/`,
     result: (runnerId: string) => `${p}/results/${runnerId}.json`,
     teardownDone: `${p}/teardown.json`,

@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, ServiceException } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   CreateDatabaseCommand,
@@ -67,6 +67,8 @@ describe('the run state machine, run locally with the real handlers', () => {
   const events = mockClient(EventBridgeClient);
   /** Runners started through the (stubbed) Lambda API, with the region they were sent to. */
   const runners: { region: string; runnerId: string; done: Promise<unknown> }[] = [];
+  /** When it says so, an invoke that queued the runner still answers a Lambda 500. */
+  let lostInvokeResponse: ((runnerId: string) => boolean) | undefined;
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -143,6 +145,8 @@ describe('the run state machine, run locally with the real handlers', () => {
       const event = JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array));
       const done = runner(event, { getRemainingTimeInMillis: () => 900_000 }).catch((e: unknown) => e);
       runners.push({ region, runnerId: event.runnerId, done });
+      if (lostInvokeResponse?.(event.runnerId))
+        throw new ServiceException({ message: 'response lost', $metadata: { httpStatusCode: 500 } });
       return { StatusCode: 202 };
     });
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e-1' }] });
@@ -168,6 +172,7 @@ describe('the run state machine, run locally with the real handlers', () => {
         taskResourceLocalHandlers: handlers as never,
         // The deployed machine waits 5 s between ticks; 1 s keeps the suite short.
         waitTimeOverrides: { [RUN_STATES.waitTick]: 1000 },
+        retryIntervalOverrides: { [RUN_STATES.dispatch]: 10 },
       },
       context: { Execution: { Name: executionName, Input: input, StartTime: new Date().toISOString() } },
     });
@@ -253,6 +258,65 @@ export default function () { if (__ENV.TOKEN) http.get(__ENV.TARGET + '/api/item
     for (const key of await store.list(runKeys(runId).prefix)) {
       expect(await store.get(key), key).not.toContain(SECRET);
     }
+  });
+
+  it('a retried Dispatch and a retried invoke start no second k6: the target sees exactly the planned load', async () => {
+    // Prepare: eu-west-1-0's invoke queues the runner but answers a 500 once (the invoker
+    // retries it), and the whole Dispatch task then fails once with Lambda.ServiceException
+    // after it started every runner (Step Functions retries the task: every runner again).
+    await uploadScript('scripts/retry.js', script('count>=40'));
+    target.resetStats();
+    let lost = 0;
+    lostInvokeResponse = (runnerId) => runnerId === 'eu-west-1-0' && lost++ === 0;
+    const realDispatch = handlers[RUN_STATES.dispatch]!;
+    let dispatches = 0;
+    handlers[RUN_STATES.dispatch] = async (event) => {
+      const out = await realDispatch(event);
+      if (++dispatches > 1) return out;
+      throw Object.assign(new Error('Lambda answered 500 after the dispatch ran'), {
+        name: 'Lambda.ServiceException',
+      });
+    };
+    const input = {
+      testName: 'local-sfn-retry',
+      script: { s3Key: 'scripts/retry.js' },
+      regions: [
+        { name: 'eu-west-1', weight: 50 },
+        { name: 'us-east-1', weight: 50 },
+      ],
+      runnersPerRegion: 1,
+      intervalSeconds: 1,
+      env: { TARGET: target.url, TOKEN: SECRET },
+    };
+    // Act
+    const { execution, runnersOfThisRun } = start('exec-retry-1', input);
+    const result = (await execution.result.finally(() => {
+      handlers[RUN_STATES.dispatch] = realDispatch;
+      lostInvokeResponse = undefined;
+    })) as FinalizeResult;
+    const invoked = runnersOfThisRun();
+    const outcomes = await Promise.all(invoked.map((r) => r.done));
+    // Assess: 5 starts (2 + 1 retried invoke, then 2 from the retried task), 2 k6 runs.
+    expect(dispatches).toBe(2);
+    expect(invoked.map((r) => r.runnerId).sort()).toEqual([
+      'eu-west-1-0',
+      'eu-west-1-0',
+      'eu-west-1-0',
+      'us-east-1-0',
+      'us-east-1-0',
+    ]);
+    expect(outcomes.filter((o) => (o as { outcome?: string }).outcome === 'duplicate')).toHaveLength(3);
+    expect(result).toMatchObject({ runId: 'exec-retry-1', verdict: 'passed', exitCode: 0 });
+    expect(target.stats().requests).toBe(40);
+    const claims = await store.list(runKeys('exec-retry-1').claimsPrefix);
+    expect(claims.map((k) => k.split('/').slice(-2).join('/'))).toEqual([
+      'eu-west-1-0/0000.json',
+      'us-east-1-0/0000.json',
+    ]);
+    const summary = SummarySchema.parse(
+      JSON.parse((await store.get(runKeys('exec-retry-1').summary)) ?? 'null'),
+    );
+    expect(summary.metrics.http_reqs?.values.count).toBe(40);
   });
 
   it('a failing threshold ends in ThresholdsFailed with a cause that names it', async () => {

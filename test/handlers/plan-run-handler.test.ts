@@ -69,4 +69,18 @@ describe('plan handler (real k6 inspect)', () => {
     expect(result).toEqual({ ok: false, cause: 'run plan-taken-1 already exists: pick another runId' });
     expect(refusalExitCode(result.ok ? undefined : result.cause)).toBe(104);
   });
+
+  it('a Plan retried after it succeeded returns the same plan; another script under that id is refused', async () => {
+    // Prepare: the first attempt planned and wrote plan.json (its response was lost).
+    const first = await plan('plan-retry-1', GOOD_SCRIPT);
+    const planned = bucket.objects.get(runKeys('plan-retry-1').plan);
+    // Act: Step Functions retries the same task input; later a different script reuses the id.
+    await new Promise((r) => setTimeout(r, 20)); // a later "now" would move the barrier
+    const retried = await plan('plan-retry-1', GOOD_SCRIPT);
+    const other = await plan('plan-retry-1', GOOD_SCRIPT.replace('vus: 2', 'vus: 3'));
+    // Assess
+    expect(retried).toEqual(first);
+    expect(bucket.objects.get(runKeys('plan-retry-1').plan)).toBe(planned);
+    expect(other).toEqual({ ok: false, cause: 'run plan-retry-1 already exists: pick another runId' });
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { RunStore } from './run-store';
 
@@ -26,6 +26,24 @@ export class LocalRunStore implements RunStore {
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await writeFile(tmp, body);
     await rename(tmp, file);
+  }
+
+  async putIfAbsent(key: string, body: string): Promise<boolean> {
+    const file = this.path(key);
+    await mkdir(dirname(file), { recursive: true });
+    // link(2) fails with EEXIST when the name exists: an exclusive create, and readers still
+    // never see a half-written file (the body is complete in the temp file before the link).
+    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    await writeFile(tmp, body);
+    try {
+      await link(tmp, file);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw e;
+    } finally {
+      await rm(tmp, { force: true });
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

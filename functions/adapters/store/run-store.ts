@@ -6,6 +6,12 @@ export interface RunStore {
   /** Object body as text, or undefined when absent. */
   get(key: string): Promise<string | undefined>;
   put(key: string, body: string | Uint8Array, contentType?: string): Promise<void>;
+  /**
+   * Writes only when the key does not exist yet, atomically against concurrent writers
+   * (S3: a conditional PUT with If-None-Match: *; a folder: an exclusive link). True when
+   * this call created the object, false when one was already there (left unchanged).
+   */
+  putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean>;
   /** Keys under a prefix, sorted ascending. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;

@@ -29,6 +29,12 @@ function isNotFound(e: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound';
 }
 
+/** S3's answers to a conditional write: 412 the key exists; 409 a concurrent conditional
+ * write to the same key is in flight (S3 asks to retry). */
+const httpStatus = (e: unknown) =>
+  (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+const CONFLICT_RETRIES = 3;
+
 export interface S3RunStoreOptions {
   /** Keys per ListObjectsV2 page. @default 1000 (S3's maximum) */
   listPageSize?: number;
@@ -53,18 +59,36 @@ export class S3RunStore implements RunStore {
   }
 
   async put(key: string, body: string | Uint8Array, contentType?: string): Promise<void> {
+    await this.s3.send(this.putCommand(key, body, contentType));
+  }
+
+  async putIfAbsent(key: string, body: string, contentType?: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.s3.send(this.putCommand(key, body, contentType, '*'));
+        return true;
+      } catch (e) {
+        if (httpStatus(e) === 412 || (e as { name?: string }).name === 'PreconditionFailed') return false;
+        if (httpStatus(e) !== 409 || attempt >= CONFLICT_RETRIES) throw e;
+      }
+    }
+  }
+
+  private putCommand(
+    key: string,
+    body: string | Uint8Array,
+    contentType?: string,
+    ifNoneMatch?: '*',
+  ): PutObjectCommand {
     const ext = key.slice(key.lastIndexOf('.') + 1);
-    await this.s3.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: key,
-        Body: body,
-        ContentType: contentType ?? CONTENT_TYPES[ext] ?? 'application/octet-stream',
-        Tagging: INTERVAL_KEY.test(key)
-          ? `${INTERVAL_OBJECT_TAG.key}=${INTERVAL_OBJECT_TAG.value}`
-          : undefined,
-      }),
-    );
+    return new PutObjectCommand({
+      Bucket: this.bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType ?? CONTENT_TYPES[ext] ?? 'application/octet-stream',
+      Tagging: INTERVAL_KEY.test(key) ? `${INTERVAL_OBJECT_TAG.key}=${INTERVAL_OBJECT_TAG.value}` : undefined,
+      IfNoneMatch: ifNoneMatch,
+    });
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 import type { ScenarioOptions } from '../../contracts/relay';
 import { parseK6Duration } from '../thresholds/duration';
-import { InvalidInputError } from './errors';
+import { InvalidInputError } from './plan-errors';
 
 /** k6's defaults (lib/executor/*_config.go, k6 v2.2.0). */
 const DEFAULT_GRACEFUL_STOP_MS = 30_000;

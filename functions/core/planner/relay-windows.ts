@@ -1,6 +1,6 @@
 import type { Relay, RelayWindow, ScenarioOptions } from '../../contracts/relay';
-import { InvalidInputError } from './errors';
 import { activeSpanMs, gracefulStopMs, startTimeMs } from './k6-scenarios';
+import { InvalidInputError } from './plan-errors';
 import { sliceScenario, type WindowSpan } from './slice-scenario';
 
 /** What one runner invocation must fit besides the load itself. */

@@ -1,7 +1,6 @@
 import type { ScenarioOptions } from '../../contracts/relay';
-import { cutRateRamp, wholeRates } from './cut-rate-stages';
+import { cutRateRamp, rateAt, wholeRates } from './cut-rate-stages';
 import { cutVuRampEnd, cutVuRampStart } from './cut-vu-stages';
-import { InvalidInputError } from './errors';
 import {
   activeSpanMs,
   durationMs,
@@ -11,6 +10,7 @@ import {
   stagesOf,
   startTimeMs,
 } from './k6-scenarios';
+import { InvalidInputError } from './plan-errors';
 
 /** A relay window on the test timeline, ms after the start barrier: [startMs, endMs). */
 export interface WindowSpan {
@@ -47,10 +47,18 @@ export function sliceScenario(name: string, s: ScenarioOptions, w: WindowSpan): 
         `(iterations = rate × duration) instead, or lower its maxDuration so it fits in one window`,
     );
   }
+  // k6 starts an arrival-rate iteration due exactly at the end of its duration or not,
+  // by a race of two timers; the next window starts that one at its own 0, so a window
+  // handing over ends just before it (half an iteration period, at most 1 ms).
+  const handOver = to < end;
   switch (s.executor) {
     case 'constant-vus':
-    case 'constant-arrival-rate':
       return { ...base, duration: formatMs(to - from) };
+    case 'constant-arrival-rate': {
+      const period = durationMs(s.timeUnit, 1000) / Math.max(Number(s.rate ?? 0), 1e-9);
+      const cut = handOver ? Math.min(1, period / 2) : 0;
+      return { ...base, duration: formatMs(to - from - cut) };
+    }
     case 'ramping-vus': {
       const ramp = cutVuRampEnd(
         cutVuRampStart({ startVUs: Number(s.startVUs ?? 1), stages: stagesOf(s) }, local.from),
@@ -59,13 +67,12 @@ export function sliceScenario(name: string, s: ScenarioOptions, w: WindowSpan): 
       return { ...base, startVUs: ramp.startVUs, stages: ramp.stages.map(stageOut) };
     }
     case 'ramping-arrival-rate': {
-      const cut = cutRateRamp(
-        { startRate: Number(s.startRate ?? 0), stages: stagesOf(s) },
-        local.from,
-        local.to,
-      );
-      const { ramp, factor } = wholeRates(cut);
-      const timeUnit = durationMs(s.timeUnit, 1000) * factor;
+      const unitMs = durationMs(s.timeUnit, 1000);
+      const full = { startRate: Number(s.startRate ?? 0), stages: stagesOf(s) };
+      const endRate = rateAt(full, local.to);
+      const early = handOver ? Math.min(1, endRate > 0 ? unitMs / endRate / 2 : 1) : 0;
+      const { ramp, factor } = wholeRates(cutRateRamp(full, local.from, local.to - early));
+      const timeUnit = unitMs * factor;
       return {
         ...base,
         startRate: ramp.startRate,

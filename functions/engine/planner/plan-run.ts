@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspectScript, K6InspectError } from '../../adapters/k6/k6-inspect';
-import { putJson, type RunStore } from '../../adapters/store/run-store';
-import { type Plan, type RunInput, RunInputSchema, runKeys } from '../../contracts';
+import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
+import { type Plan, PlanSchema, type RunInput, RunInputSchema, runKeys } from '../../contracts';
 import { buildPlan } from '../../core/planner/build-plan';
 import { InvalidInputError, ScriptError } from '../../core/planner/plan-errors';
 import { exportsFunction } from '../../core/planner/script-features';
@@ -26,6 +26,8 @@ export interface PlanRunDeps {
   serverProbe?: ProbeOptions;
   /** Told about optional server metric sources that failed their probe. */
   onWarning?: (message: string) => void;
+  /** The runner's memory in MB (AWS: the configured Lambda memory); null = unknown (local). */
+  runnerMemoryMb?: number | null;
 }
 
 /** Run ids sort by time and stay unique across parallel starts. */
@@ -41,6 +43,41 @@ export function describeIssues(issues: { path: PropertyKey[]; message: string }[
     .join('; ');
 }
 
+/** The input as stored in input.json: env values masked (they may be secrets). */
+function maskedInput(input: RunInput): RunInput {
+  return {
+    ...input,
+    env: Object.fromEntries(
+      Object.keys(input.env ?? {})
+        .sort()
+        .map((k) => [k, '***']),
+    ),
+  };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The plan already stored for this run id, when it was made from this same input and
+ * script: a Plan retried after it succeeded (a lost response) gets the same plan back, so
+ * runners already dispatched on it stay right. Another input under a taken id is refused.
+ */
+async function samePlanAgain(
+  store: RunStore,
+  input: RunInput,
+  scriptText: string,
+  runId: string,
+): Promise<Plan | undefined> {
+  const keys = runKeys(runId);
+  const found = await getJson(store, keys.plan, (v) => PlanSchema.safeParse(v));
+  if (!found) return undefined;
+  const plan = found.success ? found.data : undefined;
+  const stored = await store.get(keys.input);
+  if (plan?.script.sha256 === sha256(scriptText) && stored === JSON.stringify(maskedInput(input)))
+    return plan;
+  throw new InvalidInputError(`run ${runId} already exists: pick another runId`);
+}
+
 /**
  * Validates the run input, asks k6 about the script (with the run's env vars), splits it
  * across regions and runners, and writes plan.json + the script to the run store.
@@ -54,8 +91,8 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
   const now = (deps.now ?? Date.now)();
   const runId = input.runId ?? newRunId(now);
   const keys = runKeys(runId);
-  if (await deps.store.get(keys.plan))
-    throw new InvalidInputError(`run ${runId} already exists: pick another runId`);
+  const existing = await samePlanAgain(deps.store, input, deps.scriptText, runId);
+  if (existing) return existing;
 
   const dir = await mkdtemp(join(tmpdir(), 'k6-fleet-plan-'));
   try {
@@ -80,7 +117,7 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
       input,
       {
         key: keys.script,
-        sha256: createHash('sha256').update(deps.scriptText).digest('hex'),
+        sha256: sha256(deps.scriptText),
         hasSetup: exportsFunction(deps.scriptText, 'setup'),
         hasTeardown: exportsFunction(deps.scriptText, 'teardown'),
         maxVUs: inspection.maxVUs,
@@ -88,7 +125,7 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         thresholds,
         summaryTrendStats: inspection.summaryTrendStats,
       },
-      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null },
+      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null, runnerMemoryMb: deps.runnerMemoryMb ?? null },
     );
     // Before anything is written: a source that cannot be read is a bad input, as a bad script is.
     if (input.serverMetrics?.length) {
@@ -98,12 +135,10 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
     }
     await deps.store.put(keys.script, deps.scriptText, 'application/javascript');
     // The input as given, minus env values: they may be secrets and go to runners only.
-    await putJson(deps.store, keys.input, {
-      ...input,
-      env: Object.fromEntries(plan.envKeys.map((k) => [k, '***'])),
-    });
-    await putJson(deps.store, keys.plan, plan);
-    return plan;
+    await putJson(deps.store, keys.input, maskedInput(input));
+    // Created once: a concurrent planner of the same run returns the plan that won.
+    if (await deps.store.putIfAbsent(keys.plan, JSON.stringify(plan), 'application/json')) return plan;
+    return (await samePlanAgain(deps.store, input, deps.scriptText, runId)) ?? plan;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

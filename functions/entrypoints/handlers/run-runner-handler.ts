@@ -10,6 +10,7 @@ import type { RunnerResult } from '../../contracts';
 import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
 import { type RunnerEvent, RunnerEventSchema } from '../../contracts/task-io';
 import { runRunner } from '../../engine/runner/run-runner';
+import { DuplicateStartError } from '../../engine/runner/runner-claim';
 
 /** Stop k6 this long before Lambda kills the function, so the result still gets written. */
 const STOP_BEFORE_TIMEOUT_MS = 20_000;
@@ -30,7 +31,10 @@ const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[
  * `{ runId, runnerId, env }`. The env values (maybe secrets) go to k6 only: never logged,
  * never stored.
  */
-export const handler = async (rawEvent: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) => {
+export const handler = async (
+  rawEvent: unknown,
+  context?: Pick<Context, 'getRemainingTimeInMillis'> & Partial<Pick<Context, 'awsRequestId'>>,
+) => {
   const event: RunnerEvent = RunnerEventSchema.parse(rawEvent);
   logger.appendKeys({ runId: event.runId, runnerId: event.runnerId });
   const remaining = context?.getRemainingTimeInMillis() ?? 15 * 60_000;
@@ -45,6 +49,7 @@ export const handler = async (rawEvent: unknown, context?: Pick<Context, 'getRem
       k6Path: env[HANDLER_ENV.k6Path],
       workDir,
       signal,
+      invocation: context?.awsRequestId,
     });
     logger.info('runner ended', {
       outcome: result.outcome,
@@ -52,6 +57,11 @@ export const handler = async (rawEvent: unknown, context?: Pick<Context, 'getRem
       reason: result.reason,
     });
     return { outcome: result.outcome, k6ExitCode: result.k6ExitCode };
+  } catch (e) {
+    if (!(e instanceof DuplicateStartError)) throw e;
+    // Not an error: a retried start of a runner that is already running (or ran).
+    logger.warn('duplicate start ignored', { claim: e.holder });
+    return { outcome: 'duplicate' as const, k6ExitCode: null };
   } finally {
     // A warm container may host the next run's runner: leave /tmp empty.
     await rm(workDir, { recursive: true, force: true });

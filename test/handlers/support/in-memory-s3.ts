@@ -30,10 +30,21 @@ export function mockS3Bucket() {
     const Body = { transformToString: async () => body } as unknown as GetObjectCommandOutput['Body'];
     return { Body };
   });
-  s3.on(PutObjectCommand).callsFake(({ Key, Body }: { Key: string; Body: string | Uint8Array }) => {
-    objects.set(Key, typeof Body === 'string' ? Body : new TextDecoder().decode(Body));
-    return {};
-  });
+  s3.on(PutObjectCommand).callsFake(
+    ({ Key, Body, IfNoneMatch }: { Key: string; Body: string | Uint8Array; IfNoneMatch?: string }) => {
+      // A conditional create, as S3 answers it: 412 when the key exists.
+      if (IfNoneMatch === '*' && objects.has(Key)) {
+        throw new S3ServiceException({
+          name: 'PreconditionFailed',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 412 },
+          message: 'At least one of the pre-conditions you specified did not hold',
+        });
+      }
+      objects.set(Key, typeof Body === 'string' ? Body : new TextDecoder().decode(Body));
+      return {};
+    },
+  );
   s3.on(DeleteObjectCommand).callsFake(({ Key }: { Key: string }) => {
     objects.delete(Key);
     return {};
