@@ -214,7 +214,10 @@ describe('generated dashboards are valid Grafana models', () => {
       'Target CPU',
       'Target memory',
       'Database connections',
+      'Database CPU',
+      'Database freeable memory',
       'Target Lambda: concurrency, errors, throttles',
+      'Target Lambda duration',
     ]);
   });
 
