@@ -61,6 +61,8 @@ export async function watchTick(
 
   const sink = opts.sink;
   const sinkBefore = sink?.stats();
+  const sinkState = sink ? state.sinkState?.[sink.name] : undefined;
+  if (sink && sinkState !== undefined) sink.importRunState?.(runId, sinkState);
   const wasStarted = state.startAt !== undefined;
   const wasAborted = state.abort !== undefined;
   await collectReady(store, plan, state);
@@ -182,6 +184,8 @@ export async function watchTick(
     }
     await sink.flush();
     addSinkDelivery(state.sinks, sink.name, sinkBefore, sink.stats());
+    const runState = sink.exportRunState?.(runId);
+    if (runState !== undefined) state.sinkState = { ...state.sinkState, [sink.name]: runState };
   }
 
   const control: Control = { v: 1, heartbeatAt: now, startAt: state.startAt, abort };
