@@ -76,6 +76,10 @@ export const PlanSchema = z.object({
   limits: z.object({
     maxVusPerRunner: z.number().int().positive(),
     runnerLimitMs: z.number().positive().nullable(),
+    /** The runner's own wall (file descriptors or memory) that capped maxVusPerRunner. */
+    runnerVuLimit: z
+      .object({ vus: z.number().int().positive(), by: z.enum(['file descriptors', 'memory']) })
+      .optional(),
   }),
 });
 export type Plan = z.infer<typeof PlanSchema>;

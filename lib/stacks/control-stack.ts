@@ -121,6 +121,7 @@ export class ControlStack extends Stack {
         ...storeEnv,
         [HANDLER_ENV.k6Path]: K6Layer.K6_PATH,
         [HANDLER_ENV.runnerTimeoutSeconds]: String(config.runner.timeoutSeconds),
+        [HANDLER_ENV.runnerMemoryMb]: String(config.runner.memoryMb),
       },
     });
     bucket.grantRead(plan, 'scripts/*');

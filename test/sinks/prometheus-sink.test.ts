@@ -5,7 +5,8 @@ import { createSink } from '../../functions/adapters/sinks/create-sink';
 import type { SinkLog } from '../../functions/adapters/sinks/delivery-queue';
 import { PrometheusSink } from '../../functions/adapters/sinks/prometheus-sink';
 import type { IntervalRecord } from '../../functions/contracts';
-import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { type PrometheusServer, scalarOf, startPrometheus } from '../support/prometheus';
 import { intervalRecord, rollupPoint, summaryFixture } from './fixtures';
 

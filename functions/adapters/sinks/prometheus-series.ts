@@ -5,7 +5,8 @@ import {
   type IntervalRecord,
   type Series,
 } from '../../contracts/metrics';
-import { histogramQuantile, mergeHistograms } from '../../core/histogram/exp-histogram';
+import { mergeHistograms } from '../../core/histogram/exp-histogram';
+import { histogramQuantile } from '../../core/histogram/histogram-quantile';
 import { toNativeHistogram } from './native-histogram';
 import {
   EVENT_SERIES,

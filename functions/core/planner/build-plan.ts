@@ -2,6 +2,7 @@ import { KEPT_TAGS, type Plan, type RunInput, type ThresholdSpec } from '../../c
 import { parseMetricSelector } from '../thresholds/parse-selector';
 import { PLAN_DEFAULTS } from './plan-defaults';
 import { InvalidInputError } from './plan-errors';
+import { runnerVuLimit } from './runner-vu-limit';
 import { planSegments } from './segments';
 
 /** Facts about the script that the adapter gathered (k6 inspect + source scan). */
@@ -26,14 +27,24 @@ const fmtMs = (ms: number) =>
 export function buildPlan(
   input: RunInput,
   facts: ScriptFacts,
-  ctx: { runId: string; now: number; runnerLimitMs: number | null },
+  ctx: {
+    runId: string;
+    now: number;
+    runnerLimitMs: number | null;
+    /** The runner's memory (AWS: the configured Lambda memory); null = unknown (local). */
+    runnerMemoryMb?: number | null;
+  },
 ): Plan {
   const regions = input.regions ?? [...PLAN_DEFAULTS.regions];
   const maxVUs = facts.maxVUs;
   if (maxVUs < 1)
     throw new InvalidInputError('the script runs no VUs (k6 inspect reports maxVUs 0): give it a scenario');
 
-  const cap = input.maxVusPerRunner ?? PLAN_DEFAULTS.maxVusPerRunner;
+  // The runner's walls (file descriptors, memory) cap whatever the input asks for: more
+  // VUs are split across more runners, or refused when the runner count is fixed.
+  const wall = runnerVuLimit(ctx.runnerMemoryMb ?? null);
+  const requested = input.maxVusPerRunner ?? PLAN_DEFAULTS.maxVusPerRunner;
+  const cap = Math.min(requested, wall.vus);
   const perRegion = regions.map((r) => ({
     name: r.name,
     weight: r.weight,
@@ -60,8 +71,12 @@ export function buildPlan(
   });
   const overCap = runners.find((r) => r.expectedVUs > cap);
   if (overCap) {
+    const limit =
+      cap === wall.vus
+        ? `the runner limit of ${cap} VUs (set by ${wall.by}: ${wall.detail})`
+        : `the cap of ${cap} per runner`;
     throw new InvalidInputError(
-      `runner ${overCap.runnerId} would run ${overCap.expectedVUs} VUs, over the cap of ${cap} per runner: raise --runners-per-region or use --max-vus-per-runner`,
+      `runner ${overCap.runnerId} would run ${overCap.expectedVUs} VUs, over ${limit}: raise --runners-per-region, or leave it out so the planner adds runners`,
     );
   }
   const thin = runners.find((r) => maxVUs * r.share < 1);
@@ -114,6 +129,10 @@ export function buildPlan(
     },
     envKeys: Object.keys(env).sort(),
     tags: input.tags ?? {},
-    limits: { maxVusPerRunner: cap, runnerLimitMs: ctx.runnerLimitMs },
+    limits: {
+      maxVusPerRunner: cap,
+      runnerLimitMs: ctx.runnerLimitMs,
+      runnerVuLimit: { vus: wall.vus, by: wall.by },
+    },
   };
 }

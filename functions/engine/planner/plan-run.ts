@@ -21,6 +21,8 @@ export interface PlanRunDeps {
   now?: () => number;
   /** Longest test one runner may host; null = no limit (local mode). */
   runnerLimitMs?: number | null;
+  /** The runner's memory in MB (AWS: the configured Lambda memory); null = unknown (local). */
+  runnerMemoryMb?: number | null;
 }
 
 /** Run ids sort by time and stay unique across parallel starts. */
@@ -118,7 +120,7 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         thresholds,
         summaryTrendStats: inspection.summaryTrendStats,
       },
-      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null },
+      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null, runnerMemoryMb: deps.runnerMemoryMb ?? null },
     );
     await deps.store.put(keys.script, deps.scriptText, 'application/javascript');
     // The input as given, minus env values: they may be secrets and go to runners only.
