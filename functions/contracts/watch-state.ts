@@ -29,6 +29,8 @@ export const WatchStateSchema = z.object({
   regionRequests: z.record(z.string(), z.number()),
   /** Metrics-sink delivery counts accumulated over ticks (a Lambda tick has its own sink). */
   sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).default({}),
+  /** A sink's per-run state between ticks (the Prometheus sink's cumulative totals), by sink name. */
+  sinkState: z.record(z.string(), z.unknown()).optional(),
   /** The last windows, the baseline anomaly rules compare a new window with. */
   recentPoints: z.array(RollupPointSchema).default([]),
   /** Anomaly conditions active in the last window (each is reported once per episode). */

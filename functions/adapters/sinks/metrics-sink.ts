@@ -41,6 +41,10 @@ export interface MetricsSink {
   writeServerWindow(runId: string, testName: string, window: ServerWindow): Promise<void>;
   /** The finished run's whole-run numbers (k6_run), for the history and compare dashboards. */
   writeSummary(summary: Summary): Promise<void>;
+  /** A run's state this sink needs across processes (a stateless watcher tick persists it). */
+  exportRunState?(runId: string): unknown;
+  /** Continues a run from state exportRunState gave (before writing that run's data). */
+  importRunState?(runId: string, state: unknown): void;
   /** Delivers everything spooled; what cannot be delivered within the retry budget is dropped and counted. */
   flush(): Promise<void>;
   stats(): SinkStats;
