@@ -4,7 +4,6 @@ import { putJson, type RunStore } from '../../adapters/store/run-store';
 import { storedCorrelations } from '../../adapters/store/server-window-store';
 import {
   type Anomaly,
-  type Correlation,
   type Plan,
   type RollupPoint,
   runKeys,
