@@ -133,6 +133,42 @@ describe('PrometheusSink against a real Prometheus (remote write, native histogr
   });
 });
 
+describe('PrometheusSink across processes (a stateless watcher tick per Lambda invocation)', () => {
+  it('continues the cumulative counters from the state the previous tick exported', async () => {
+    // Prepare
+    const runId = 'prom-ticks';
+    const recs = records(runId, Date.now() - 4 * 60_000);
+    const first = new PrometheusSink({ url: prom.writeUrl, delivery: fast });
+    await first.writeIntervals(recs.slice(0, 3), 't');
+    await first.flush();
+    // The watch state is JSON in the run store.
+    const stored: unknown = JSON.parse(JSON.stringify(first.exportRunState(runId)));
+    // Act: a cold-started sink continues the run.
+    const second = new PrometheusSink({ url: prom.writeUrl, delivery: fast });
+    second.importRunState(runId, stored);
+    await second.writeIntervals(recs.slice(3), 't');
+    await second.flush();
+    // Assess
+    const sel = `run_id="${runId}",runner!=""`;
+    const at = Date.now();
+    expect(scalarOf(await prom.query(`sum(max_over_time(k6_http_reqs_total{${sel}}[1h]))`, at))).toBe(
+      total(recs, 'http_reqs'),
+    );
+    expect(scalarOf(await prom.query(`histogram_count(sum(k6_http_req_duration_seconds{${sel}}))`, at))).toBe(
+      recs.reduce(
+        (a, r) =>
+          a +
+          r.series.reduce(
+            (b, s) => b + (s.type === 'trend' && s.metric === 'http_req_duration' ? s.hist.count : 0),
+            0,
+          ),
+        0,
+      ),
+    );
+    expect(second.stats().dropped).toBe(0);
+  });
+});
+
 describe('PrometheusSink delivery faults', () => {
   let server: Server;
   let url = '';

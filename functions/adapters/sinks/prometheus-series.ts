@@ -1,4 +1,10 @@
-import type { ExpHistogram, IntervalRecord, Series } from '../../contracts/metrics';
+import { z } from 'zod';
+import {
+  type ExpHistogram,
+  ExpHistogramSchema,
+  type IntervalRecord,
+  type Series,
+} from '../../contracts/metrics';
 import { mergeHistograms } from '../../core/histogram/exp-histogram';
 import { histogramQuantile } from '../../core/histogram/histogram-quantile';
 import { toNativeHistogram } from './native-histogram';
@@ -32,6 +38,11 @@ export function promLabels(name: string, labels: Record<string, string>): PromLa
 
 const keyOf = (labels: PromLabel[]) => labels.map((l) => `${l.name}\u0000${l.value}`).join('\u0001');
 
+/** Running totals as the watch state stores them. */
+export const PromStateSchema = z.object({
+  counters: z.array(z.tuple([z.string(), z.number()])),
+  histograms: z.array(z.tuple([z.string(), ExpHistogramSchema])),
+});
 export interface PromStateJSON {
   counters: [string, number][];
   histograms: [string, ExpHistogram][];

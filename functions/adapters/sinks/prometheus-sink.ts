@@ -11,7 +11,14 @@ import {
 } from './delivery-queue';
 import { redactUrl } from './influxdb-sink';
 import { PointGroupSink } from './point-group-sink';
-import { groupSeries, intervalSeries, PromCumulative, type PromStateJSON } from './prometheus-series';
+import { PROM_LABEL } from './prometheus-names';
+import {
+  groupSeries,
+  intervalSeries,
+  PromCumulative,
+  type PromStateJSON,
+  PromStateSchema,
+} from './prometheus-series';
 import { encodeRemoteWriteBody, type PromTimeSeries } from './remote-write-proto';
 import type { RequestSigner } from './sigv4-request-signer';
 import { intervalPoints, type PointGroup } from './sink-points';
@@ -27,8 +34,6 @@ export interface PrometheusSinkOptions {
   maxBatchSeries?: number;
   /** Per-request timeout. @default 10_000 */
   timeoutMs?: number;
-  /** Cumulative totals to continue from (a watcher that persists them between ticks). */
-  state?: PromStateJSON;
   delivery?: Partial<Omit<DeliveryOptions, 'name' | 'maxBatchItems' | 'maxBatchBytes'>>;
 }
 
@@ -78,7 +83,8 @@ export function reportRefusalOnce(log: SinkLog): SinkLog {
 export class PrometheusSink extends PointGroupSink<PromTimeSeries> {
   readonly name = 'prometheus';
   protected readonly queue: DeliveryQueue<PromTimeSeries>;
-  private readonly cumulative: PromCumulative;
+  /** Running totals per run (keyed by run id: one warm Lambda may watch several runs). */
+  private readonly runs = new Map<string, PromCumulative>();
   private readonly nativeHistograms: boolean;
 
   constructor(opts: PrometheusSinkOptions) {
@@ -86,7 +92,6 @@ export class PrometheusSink extends PointGroupSink<PromTimeSeries> {
     const url = new URL(opts.url);
     const timeoutMs = opts.timeoutMs ?? 10_000;
     this.nativeHistograms = opts.nativeHistograms ?? true;
-    this.cumulative = opts.state ? PromCumulative.fromJSON(opts.state) : new PromCumulative();
     const transport: BatchTransport<PromTimeSeries> = {
       send: async (_group, series) => {
         const body = encodeRemoteWriteBody(series);
@@ -116,20 +121,39 @@ export class PrometheusSink extends PointGroupSink<PromTimeSeries> {
     });
   }
 
-  /** The running totals, for a caller that persists them between processes. */
-  state(): PromStateJSON {
-    return this.cumulative.toJSON();
+  /** The run's running totals, for a watcher that persists them between ticks. */
+  exportRunState(runId: string): PromStateJSON | undefined {
+    return this.runs.get(runId)?.toJSON();
+  }
+
+  /** Continues a run's totals (a cold-started watcher); the stored state wins over memory. */
+  importRunState(runId: string, state: unknown): void {
+    const s = PromStateSchema.safeParse(state);
+    if (s.success) this.runs.set(runId, PromCumulative.fromJSON(s.data as PromStateJSON));
+  }
+
+  private cumulative(runId: string): PromCumulative {
+    let c = this.runs.get(runId);
+    if (!c) {
+      c = new PromCumulative();
+      this.runs.set(runId, c);
+    }
+    return c;
   }
 
   override async writeIntervals(records: IntervalRecord[], testName?: string): Promise<void> {
     for (const rec of records) {
-      this.push(intervalSeries(rec, testName, this.cumulative, { nativeHistograms: this.nativeHistograms }));
+      this.push(
+        intervalSeries(rec, testName, this.cumulative(rec.runId), {
+          nativeHistograms: this.nativeHistograms,
+        }),
+      );
       this.enqueue(intervalPoints(rec, testName));
     }
   }
 
   protected enqueue(group: PointGroup): void {
-    this.push(groupSeries(group, this.cumulative));
+    this.push(groupSeries(group, this.cumulative(group.common[PROM_LABEL.runId] ?? '')));
   }
 
   private push(series: PromTimeSeries[]): void {

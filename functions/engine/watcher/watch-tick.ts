@@ -56,6 +56,9 @@ export async function watchTick(
 
   const sink = opts.sink;
   const sinkBefore = sink?.stats();
+  // The sink's per-run state (the Prometheus sink's running totals) lives in the watch state.
+  const sinkState = sink ? state.sinkState?.[sink.name] : undefined;
+  if (sink && sinkState !== undefined) sink.importRunState?.(runId, sinkState);
   const before: StateBefore = { started: state.startAt !== undefined, aborted: state.abort !== undefined };
   await collectReady(store, plan, state);
   // Results first: a runner writes its last interval before its result, so every interval
@@ -193,4 +196,6 @@ async function writeTickToSink(
   }
   await sink.flush();
   addSinkDelivery(state.sinks, sink.name, sinkBefore, sink.stats());
+  const runState = sink.exportRunState?.(runId);
+  if (runState !== undefined) state.sinkState = { ...state.sinkState, [sink.name]: runState };
 }
