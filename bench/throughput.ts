@@ -2,6 +2,7 @@
  * Runner throughput vs. bare k6, vs. k6 with the runner's output to a null receiver, and
  * k6's OpenTelemetry vs. prometheus-rw output cost — interleaved, several rounds.
  *   npx tsx bench/throughput.ts [--rounds 5] [--duration 8] [--vus 20] [--rate 0]
+ *   (BENCH_VARIANTS=a,b,c,g runs a subset; a, b and c always run.)
  *
  * Every variant runs the same script (constant-vus, http.get of the target's `/`, which
  * answers at once) against the bundled target in its own process:
@@ -15,6 +16,8 @@
  *   e  as b, but no output at all (what the runner's flags cost without any metrics output)
  *   f  as b, with k6's default system tags and `--tag region=… --tag runner=…` (the runner's
  *      flags before they were cut to the tags the receiver keeps: what that cut saves)
+ *   g  as b, but `--out fleet=…`: k6-fleet's own k6 output (tools/k6/fleetoutput), which
+ *      aggregates inside k6 per interval and posts one JSON batch a second
  * Requests/s = requests the target counted ÷ the scenario duration (k6's own counts are
  * checked against the target's for a and c).
  */
@@ -22,6 +25,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KEPT_TAGS } from '../functions/contracts';
 import { numericFlags } from './lib/cli-flags';
 import { K6_BIN } from './lib/k6-binary';
 import { LoadSampler, type SteadyWindow } from './lib/load-sampler';
@@ -43,7 +47,7 @@ const flags = numericFlags(
   },
 );
 
-type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f';
+type VariantId = 'a' | 'b' | 'c' | 'd' | 'e' | 'f' | 'g';
 interface Measurement {
   /** Requests the target counted. */
   requests: number;
@@ -66,6 +70,7 @@ const VARIANTS: Record<VariantId, string> = {
   d: 'd: k6 + runner flags, prometheus-rw → null',
   e: 'e: k6 + runner flags, no output',
   f: 'f: as b, all k6 system tags + region/runner',
+  g: 'g: k6 + runner flags, fleet output → null',
 };
 
 /**
@@ -130,6 +135,14 @@ async function main(): Promise<void> {
     args: (a: string[]) => withAllTags(a, runnerK6.region, runnerK6.runnerId),
     env: (e: NodeJS.ProcessEnv) => e,
   };
+  const fleetOut = {
+    args: (a: string[]) => swapOutput(a, `fleet=http://${nullReceiver.hostPort}/v1/series`),
+    env: (e: NodeJS.ProcessEnv) => ({
+      ...e,
+      K6_FLEET_PUSH_INTERVAL: '1s',
+      K6_FLEET_KEEP_TAGS: [...KEPT_TAGS].join(','),
+    }),
+  };
   const noOutput = { args: (a: string[]) => swapOutput(a, undefined), env: (e: NodeJS.ProcessEnv) => e };
 
   const measure = async (id: VariantId): Promise<Measurement> => {
@@ -170,7 +183,7 @@ async function main(): Promise<void> {
       k6Requests = run.summary.metrics.http_reqs?.values.count;
       await run.dispose();
     } else {
-      const variation = { b: otlp, d: promRw, e: noOutput, f: allTags }[id];
+      const variation = { b: otlp, d: promRw, e: noOutput, f: allTags, g: fleetOut }[id];
       code = await runnerK6.run(nullReceiver.hostPort, variation, (pid) => {
         roots = [pid];
       });
@@ -194,7 +207,10 @@ async function main(): Promise<void> {
     };
   };
 
-  const ids: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f'];
+  const all: VariantId[] = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+  // BENCH_VARIANTS=a,b,g measures a subset (a, b and c are always kept: the goals need them).
+  const only = new Set([...(process.env.BENCH_VARIANTS ?? all.join(',')).split(','), 'a', 'b', 'c']);
+  const ids = all.filter((id) => only.has(id));
   const rounds: Record<VariantId, Measurement>[] = [];
   try {
     for (let round = 1; round <= flags.rounds; round++) {
@@ -325,8 +341,13 @@ async function main(): Promise<void> {
         ['prometheus-rw (d) / no output (e)', 'd', 'e'],
         ['OTel (b) / prometheus-rw (d)', 'b', 'd'],
         ['OTel, kept tags (b) / OTel, all tags (f)', 'b', 'f'],
+        ['fleet output (g) / no output (e)', 'g', 'e'],
+        ['fleet output (g) / OTel (b)', 'g', 'b'],
+        ['fleet output (g) / bare k6 (a)', 'g', 'a'],
       ] as const
-    ).map(([label, x, y]) => [label, cell(wallRatios(x, y), 3), cell(cpuRatios(x, y), 3)]),
+    )
+      .filter(([, x, y]) => ids.includes(x) && ids.includes(y))
+      .map(([label, x, y]) => [label, cell(wallRatios(x, y), 3), cell(cpuRatios(x, y), 3)]),
   );
 }
 

@@ -17,6 +17,8 @@ export const HANDLER_ENV = {
   runnerFunctionName: 'K6_FLEET_RUNNER_FUNCTION',
   /** The runner function's timeout; the planner refuses tests that would not fit. */
   runnerTimeoutSeconds: 'K6_FLEET_RUNNER_TIMEOUT_SECONDS',
+  /** The runner function's memory (MB); the planner caps VUs per runner by it. */
+  runnerMemoryMb: 'K6_FLEET_RUNNER_MEMORY_MB',
   /** Path of the k6 binary (the layer puts it at /opt/bin/k6). */
   k6Path: 'K6_FLEET_K6',
   /** First backoff delay of the dispatcher's retries on throttling. */

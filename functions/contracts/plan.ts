@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ServerMetricSourceSchema } from './server-metrics';
 
 /** One k6 threshold, normalised from the short (`'p(95)<200'`) or long form. */
 export const ThresholdSpecSchema = z.object({
@@ -76,6 +77,12 @@ export const PlanSchema = z.object({
   limits: z.object({
     maxVusPerRunner: z.number().int().positive(),
     runnerLimitMs: z.number().positive().nullable(),
+    /** The runner's own wall (file descriptors or memory) that capped maxVusPerRunner. */
+    runnerVuLimit: z
+      .object({ vus: z.number().int().positive(), by: z.enum(['file descriptors', 'memory']) })
+      .optional(),
   }),
+  /** Server metric sources the controller reads every window (never the runners). */
+  serverMetrics: z.array(ServerMetricSourceSchema).optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;

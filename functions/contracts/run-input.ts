@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RunIdSchema } from './run-id';
+import { ServerMetricSourceSchema } from './server-metrics';
 
 /** A region of the fleet and its share of the load, in percent (all weights sum to 100). */
 export const RegionWeightSchema = z.object({
@@ -49,6 +50,12 @@ export const RunInputSchema = z
     heartbeatTimeoutSeconds: z.number().min(5).max(600).optional(),
     /** Longest test a runner may host (Lambda: 900 s minus margins); null = no limit (local). */
     runnerLimitSeconds: z.number().positive().nullable().optional(),
+    /**
+     * Server metrics read by the controller every window and correlated with k6's latency,
+     * errors and request rate: Prometheus endpoints (a URL string, or `{ kind: 'prometheus',
+     * url, select }`) and CloudWatch metrics (AWS only). Each is probed once at planning.
+     */
+    serverMetrics: z.array(ServerMetricSourceSchema).max(20).optional(),
     /** Explicit run id (else generated). */
     runId: RunIdSchema.optional(),
   })

@@ -106,3 +106,28 @@ export const ServerSourceStatsSchema = z.object({
   lastError: z.string().optional(),
 });
 export type ServerSourceStats = z.infer<typeof ServerSourceStatsSchema>;
+
+/** The watcher's server-metrics memory between ticks (in watch-state.json). */
+export const ServerScrapeStateSchema = z.object({
+  /** Last window index read (-1 before the first). */
+  lastWindow: z.number().int(),
+  /** Per source label: what its reader keeps for the next read (a Prometheus source: its counters). */
+  prev: z.record(z.string(), z.unknown()),
+  sources: z.array(ServerSourceStatsSchema),
+  /** The latest live correlations (recomputed every few windows). */
+  correlations: z.array(CorrelationSchema).default([]),
+  /** The latest window's values of the series worth showing live. */
+  latest: z.array(ServerSampleSchema).default([]),
+  /** Server anomaly conditions active in the last window read (each reported once per episode). */
+  active: z.array(z.string()).default([]),
+});
+export type ServerScrapeState = z.infer<typeof ServerScrapeStateSchema>;
+
+/** status.json's and summary.json's view of the server side. */
+export const ServerOverviewSchema = z.object({
+  sources: z.array(ServerSourceStatsSchema),
+  /** Top series (by |r| against p95 latency, else as read) with their latest value. */
+  top: z.array(ServerSampleSchema),
+  correlations: z.array(CorrelationSchema),
+});
+export type ServerOverview = z.infer<typeof ServerOverviewSchema>;

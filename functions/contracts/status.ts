@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnomalySchema } from './anomaly';
 import { AbortInfoSchema } from './control';
+import { ServerOverviewSchema } from './server-metrics';
 
 export const VerdictSchema = z.enum(['passed', 'thresholds-failed', 'aborted', 'failed']);
 export type Verdict = z.infer<typeof VerdictSchema>;
@@ -71,6 +72,8 @@ export const RunStatusSchema = z.object({
   abort: AbortInfoSchema.optional(),
   /** Anomalies found so far (error spikes, latency jumps, throughput drops, slow regions). */
   anomalies: z.array(AnomalySchema).optional(),
+  /** Server metrics: scrape counts per source, the top series' latest values, live correlations. */
+  server: ServerOverviewSchema.optional(),
   verdict: VerdictSchema.optional(),
   /** The process exit code the run maps to, once finished. */
   exitCode: z.number().int().optional(),

@@ -29,6 +29,9 @@ export const runKeys = (runId: string) => {
     /** One RollupPoint per emitted window, written by the watcher. */
     timelinePrefix: `${p}/timeline/`,
     timelinePoint: (index: number) => `${p}/timeline/${String(index).padStart(6, '0')}.json`,
+    /** One ServerWindow per window the controller read server metrics in. */
+    serverPrefix: `${p}/server/`,
+    serverWindow: (index: number) => `${p}/server/${String(index).padStart(6, '0')}.json`,
     summary: `${p}/summary.json`,
     report: `${p}/report.html`,
   };

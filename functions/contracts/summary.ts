@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AnomalySchema } from './anomaly';
 import { AbortInfoSchema } from './control';
 import { MetricTypeSchema, ValueTypeSchema } from './metrics';
+import { CorrelationSchema, ServerOverviewSchema } from './server-metrics';
 import { VerdictSchema } from './status';
 
 /** One metric as in k6's handleSummary data: values are k6's stat names
@@ -53,6 +54,10 @@ export const SummarySchema = z.object({
     ),
     /** Metrics-sink delivery (issue: sinks): written / dropped counts per sink. */
     sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).optional(),
+    /** Every server series against p95 latency, error rate and request rate, by |r| descending. */
+    correlations: z.array(CorrelationSchema).optional(),
+    /** Server metric sources (scrapes, failures) and the top series. */
+    server: ServerOverviewSchema.optional(),
   }),
 });
 export type Summary = z.infer<typeof SummarySchema>;

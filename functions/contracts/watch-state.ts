@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AbortInfoSchema, AnomalySchema, RollupPointSchema, RunnerResultSchema } from '.';
+import { ServerScrapeStateSchema } from './server-metrics';
 
 /**
  * What the watcher carries from one tick to the next (runs/<id>/watch-state.json), so a
@@ -28,11 +29,15 @@ export const WatchStateSchema = z.object({
   regionRequests: z.record(z.string(), z.number()),
   /** Metrics-sink delivery counts accumulated over ticks (a Lambda tick has its own sink). */
   sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).default({}),
+  /** A sink's per-run state between ticks (the Prometheus sink's cumulative totals), by sink name. */
+  sinkState: z.record(z.string(), z.unknown()).optional(),
   /** The last windows, the baseline anomaly rules compare a new window with. */
   recentPoints: z.array(RollupPointSchema).default([]),
   /** Anomaly conditions active in the last window (each is reported once per episode). */
   activeAnomalies: z.array(z.string()).default([]),
   anomalies: z.array(AnomalySchema).default([]),
+  /** Server metrics: last window read, counters for rates, per-source scrape counts (when the plan has sources). */
+  server: ServerScrapeStateSchema.optional(),
 });
 export type WatchState = z.infer<typeof WatchStateSchema>;
 

@@ -52,6 +52,20 @@ describe('bad input is rejected before any load, with a message that says what t
     ],
     ['a zero runner count', good(), ['--runners-per-region', '0'], 104, /positive whole number/],
     [
+      'more VUs on one runner than its file descriptors allow',
+      "export const options = { vus: 2000, duration: '2s' };\nexport default function () {}",
+      ['--runners-per-region', '1'],
+      104,
+      /runner local-0 would run 2000 VUs, over the runner limit of 900 VUs \(set by file descriptors: 1024 file descriptors per Lambda, 124 kept for the runner and k6, one connection per VU\)/,
+    ],
+    [
+      'a malformed prometheus sink',
+      good(),
+      ['--sink', 'prometheus:127.0.0.1 9090'],
+      104,
+      /prometheus:<url> needs an http\(s\) remote-write url/,
+    ],
+    [
       'a script with a syntax error',
       'export default function ( {',
       [],

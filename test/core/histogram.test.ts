@@ -4,14 +4,13 @@ import {
   bucketIndex,
   downscale,
   emptyHistogram,
-  histogramMean,
-  histogramQuantile,
   lowerBoundary,
   MAX_BUCKETS,
   mergeHistograms,
   observe,
   subtractHistograms,
 } from '../../functions/core/histogram/exp-histogram';
+import { histogramMean, histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 
 /** Deterministic PRNG (mulberry32) so failures reproduce. */
 function rng(seed: number): () => number {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IntervalRecord, Series } from '../../functions/contracts/metrics';
-import { emptyHistogram, histogramQuantile, observe } from '../../functions/core/histogram/exp-histogram';
+import { emptyHistogram, observe } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { mergeAggregate } from '../../functions/core/metrics/aggregate';
 import { MetricTable } from '../../functions/core/metrics/metric-table';
 import { SeriesAccumulator } from '../../functions/core/metrics/series-accumulator';

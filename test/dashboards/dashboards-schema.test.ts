@@ -13,6 +13,7 @@ import {
   type PointGroup,
   rollupPoints,
   runSummaryPoints,
+  serverPoints,
   thresholdPoints,
 } from '../../functions/adapters/sinks/sink-points';
 import { encodeGroup } from '../../functions/adapters/sinks/timestream-records';
@@ -36,6 +37,13 @@ function writerGroups(): PointGroup[] {
       { metric: 'http_req_duration', expr: 'p(95)<500', ok: true, abortOnFail: false, value: 40 },
     ]),
     runSummaryPoints(summaryFixture('run-1', 'checkout', 1_700_000_000_000, 41)),
+    serverPoints('run-1', 'checkout', {
+      v: 1,
+      window: 0,
+      t: 1_700_000_002_000,
+      samples: [{ series: 'app_db_pool_waiting', source: 'http://127.0.0.1:9100/metrics', value: 3 }],
+      failures: [],
+    }),
   ];
 }
 
@@ -206,7 +214,10 @@ describe('generated dashboards are valid Grafana models', () => {
       'Target CPU',
       'Target memory',
       'Database connections',
+      'Database CPU',
+      'Database freeable memory',
       'Target Lambda: concurrency, errors, throttles',
+      'Target Lambda duration',
     ]);
   });
 

@@ -9,7 +9,7 @@ import root from '@opentelemetry/otlp-transformer/build/src/generated/root';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OtlpReceiver } from '../../functions/adapters/otlp/otlp-receiver';
 import { KEPT_TAGS, type Series } from '../../functions/contracts/metrics';
-import { histogramQuantile } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { MetricTable } from '../../functions/core/metrics/metric-table';
 import { K6_PATH } from '../support/k6-path';
 

@@ -5,7 +5,8 @@ import {
   encodeHistogram,
   encodeHistogramWithin,
 } from '../../functions/adapters/sinks/histogram-payload';
-import { histogramQuantile, mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { mergeHistograms } from '../../functions/core/histogram/exp-histogram';
+import { histogramQuantile } from '../../functions/core/histogram/histogram-quantile';
 import { latencyHistogram } from './fixtures';
 
 describe('histogram payload', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createSink, NullSink, parseSinkFlag, SinkConfigSchema } from '../../functions/adapters/sinks';
+import {
+  ampRegion,
+  createSink,
+  NullSink,
+  parseSinkFlag,
+  SinkConfigSchema,
+} from '../../functions/adapters/sinks';
 
 describe('sink config', () => {
   it('parses the --sink flag forms', () => {
@@ -21,6 +27,24 @@ describe('sink config', () => {
       passwordEnv: 'PW',
     });
     expect(() => parseSinkFlag('prometheus')).toThrow(/use none, timestream/);
+    expect(parseSinkFlag('prometheus:http://127.0.0.1:9090/api/v1/write')).toEqual({
+      kind: 'prometheus',
+      url: 'http://127.0.0.1:9090/api/v1/write',
+    });
+    expect(() => parseSinkFlag('prometheus:not a url')).toThrow(/prometheus:<url> needs an http\(s\)/);
+    expect(() => parseSinkFlag('prometheus:ftp://127.0.0.1/x')).toThrow(/prometheus:<url>/);
+    expect(() => parseSinkFlag('prometheus:http://u:p@127.0.0.1:9090/api/v1/write')).toThrow(
+      /prometheus:<url>/,
+    );
+  });
+
+  it('signs Amazon Managed Service for Prometheus endpoints with SigV4 by default', () => {
+    expect(
+      ampRegion('https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write'),
+    ).toEqual({
+      region: 'eu-west-1',
+    });
+    expect(ampRegion('http://127.0.0.1:9090/api/v1/write')).toBeUndefined();
   });
 
   it('rejects credentials inside the URL (they belong in passwordEnv)', () => {

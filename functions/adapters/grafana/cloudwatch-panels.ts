@@ -86,23 +86,24 @@ function cwPanel(
 export function cloudwatchPanels(): timeseries.PanelBuilder[] {
   const target = { [v(CW_VAR.dimension)]: v(CW_VAR.value) };
   const db = { [v(CW_VAR.dbDimension)]: v(CW_VAR.dbId) };
+  // One unit per panel: Grafana draws one y axis per unit, and a byte count on a percent
+  // axis (or connections beside CPU %) reads as nonsense.
   return [
     cwPanel('Target CPU', 'percent', [metric('A', v(CW_VAR.namespace), 'CPUUtilization', target)]),
     cwPanel('Target memory', 'percent', [
-      // ECS reports a utilisation, RDS free bytes, EC2 only through the CloudWatch agent.
+      // ECS reports a utilisation, EC2 only through the CloudWatch agent.
       metric('A', v(CW_VAR.namespace), 'MemoryUtilization', target),
-      metric('B', v(CW_VAR.namespace), 'FreeableMemory', target),
-      metric('C', 'CWAgent', 'mem_used_percent', target),
+      metric('B', 'CWAgent', 'mem_used_percent', target),
     ]),
-    cwPanel('Database connections', 'short', [
-      metric('A', 'AWS/RDS', 'DatabaseConnections', db, 'Maximum'),
-      metric('B', 'AWS/RDS', 'CPUUtilization', db),
-    ]),
+    cwPanel('Database connections', 'short', [metric('A', 'AWS/RDS', 'DatabaseConnections', db, 'Maximum')]),
+    cwPanel('Database CPU', 'percent', [metric('A', 'AWS/RDS', 'CPUUtilization', db)]),
+    // RDS reports free memory in bytes: falling means the database is short of memory.
+    cwPanel('Database freeable memory', 'bytes', [metric('A', 'AWS/RDS', 'FreeableMemory', db, 'Minimum')]),
     cwPanel('Target Lambda: concurrency, errors, throttles', 'short', [
       metric('A', 'AWS/Lambda', 'ConcurrentExecutions', target, 'Maximum'),
       metric('B', 'AWS/Lambda', 'Errors', target, 'Sum'),
       metric('C', 'AWS/Lambda', 'Throttles', target, 'Sum'),
-      metric('D', 'AWS/Lambda', 'Duration', target, 'p95'),
     ]),
+    cwPanel('Target Lambda duration', 'ms', [metric('A', 'AWS/Lambda', 'Duration', target, 'p95')]),
   ];
 }

@@ -2,6 +2,8 @@ import type { DeliveryOptions } from './delivery-queue';
 import { InfluxDbSink } from './influxdb-sink';
 import type { MetricsSink } from './metrics-sink';
 import { NullSink } from './null-sink';
+import { PrometheusSink } from './prometheus-sink';
+import { sigV4Signer } from './sigv4-request-signer';
 import { type SinkConfig, SinkConfigSchema } from './sink-config';
 import { TimestreamSink } from './timestream-sink';
 
@@ -41,5 +43,20 @@ export function createSink(config: SinkConfig, options: CreateSinkOptions = {}):
         delivery: options.delivery,
       });
     }
+    case 'prometheus': {
+      const sigv4 = c.sigv4 ?? ampRegion(c.url);
+      return new PrometheusSink({
+        url: c.url,
+        nativeHistograms: c.nativeHistograms,
+        sign: sigv4 ? sigV4Signer(sigv4) : undefined,
+        delivery: options.delivery,
+      });
+    }
   }
+}
+
+/** An Amazon Managed Service for Prometheus endpoint (aps-workspaces.<region>.amazonaws.com) is always signed. */
+export function ampRegion(url: string): { region: string } | undefined {
+  const m = /^aps-workspaces\.([a-z0-9-]+)\.amazonaws\.com$/.exec(new URL(url).hostname);
+  return m ? { region: m[1]! } : undefined;
 }

@@ -1,4 +1,4 @@
-import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../../contracts';
+import type { IntervalRecord, RollupPoint, ServerWindow, Summary, ThresholdState } from '../../contracts';
 import type { EventKind } from './schema';
 
 /** Delivery counts of one sink (Summary.fleet.sinks takes written/dropped). */
@@ -37,8 +37,14 @@ export interface MetricsSink {
   writeEvent(runId: string, testName: string, ev: SinkEventInput): Promise<void>;
   /** Every threshold's state after a watcher tick (k6_threshold), for the thresholds panel. */
   writeThresholds(runId: string, testName: string, at: number, states: ThresholdState[]): Promise<void>;
+  /** The server metrics the controller read in one window (k6_server), one point per series. */
+  writeServerWindow(runId: string, testName: string, window: ServerWindow): Promise<void>;
   /** The finished run's whole-run numbers (k6_run), for the history and compare dashboards. */
   writeSummary(summary: Summary): Promise<void>;
+  /** A run's state this sink needs across processes (a stateless watcher tick persists it). */
+  exportRunState?(runId: string): unknown;
+  /** Continues a run from state exportRunState gave (before writing that run's data). */
+  importRunState?(runId: string, state: unknown): void;
   /** Delivers everything spooled; what cannot be delivered within the retry budget is dropped and counted. */
   flush(): Promise<void>;
   stats(): SinkStats;

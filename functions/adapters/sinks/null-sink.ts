@@ -1,4 +1,4 @@
-import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../../contracts';
+import type { IntervalRecord, RollupPoint, ServerWindow, Summary, ThresholdState } from '../../contracts';
 import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
 
 /** `--sink none`: accepts and discards everything (nothing is "dropped": nothing was asked to be kept). */
@@ -13,6 +13,7 @@ export class NullSink implements MetricsSink {
     _at: number,
     _states: ThresholdState[],
   ): Promise<void> {}
+  async writeServerWindow(_runId: string, _testName: string, _window: ServerWindow): Promise<void> {}
   async writeSummary(_summary: Summary): Promise<void> {}
   async flush(): Promise<void> {}
   stats(): SinkStats {

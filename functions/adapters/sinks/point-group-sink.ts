@@ -1,4 +1,4 @@
-import type { IntervalRecord, RollupPoint, Summary, ThresholdState } from '../../contracts';
+import type { IntervalRecord, RollupPoint, ServerWindow, Summary, ThresholdState } from '../../contracts';
 import type { DeliveryQueue } from './delivery-queue';
 import type { MetricsSink, SinkEventInput, SinkStats } from './metrics-sink';
 import {
@@ -7,6 +7,7 @@ import {
   type PointGroup,
   rollupPoints,
   runSummaryPoints,
+  serverPoints,
   thresholdPoints,
 } from './sink-points';
 
@@ -38,6 +39,10 @@ export abstract class PointGroupSink<Item> implements MetricsSink {
     states: ThresholdState[],
   ): Promise<void> {
     if (states.length > 0) this.enqueue(thresholdPoints(runId, testName, at, states));
+  }
+
+  async writeServerWindow(runId: string, testName: string, window: ServerWindow): Promise<void> {
+    if (window.samples.length > 0) this.enqueue(serverPoints(runId, testName, window));
   }
 
   async writeSummary(summary: Summary): Promise<void> {

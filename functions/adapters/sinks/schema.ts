@@ -22,6 +22,8 @@ export const MEASURE = {
   threshold: 'k6_threshold',
   /** One point per finished run, from its summary (history and comparison across runs). */
   run: 'k6_run',
+  /** One server metric series (Prometheus / CloudWatch) per window, as the controller read it. */
+  server: 'k6_server',
 } as const;
 export type MeasureName = (typeof MEASURE)[keyof typeof MEASURE];
 export const MEASURE_NAMES: readonly MeasureName[] = Object.values(MEASURE);
@@ -45,6 +47,10 @@ export const DIM = {
   expr: 'expr',
   /** passed | thresholds-failed | aborted | failed (k6_run). */
   verdict: 'verdict',
+  /** Server series, e.g. `app_db_pool_waiting` or `rate(process_cpu_seconds_total)` (k6_server). */
+  series: 'series',
+  /** Where a server series was read: the Prometheus URL or `cloudwatch:<namespace>/<metric>` (k6_server). */
+  source: 'source',
 } as const;
 export type DimName = (typeof DIM)[keyof typeof DIM];
 
@@ -138,6 +144,10 @@ export const FIELDS = {
     start_skew_ms: 'DOUBLE',
     exit_code: 'DOUBLE',
   },
+  [MEASURE.server]: {
+    /** Gauges as read; counters as per-second rates over the window. */
+    value: 'DOUBLE',
+  },
 } as const satisfies Record<MeasureName, Record<string, FieldType>>;
 
 export type FieldName<M extends MeasureName> = keyof (typeof FIELDS)[M] & string;
@@ -150,6 +160,7 @@ export const DIMS = {
   [MEASURE.event]: [DIM.runId, DIM.testName, DIM.region, DIM.kind],
   [MEASURE.threshold]: [DIM.runId, DIM.testName, DIM.scope, DIM.metric, DIM.expr],
   [MEASURE.run]: [DIM.runId, DIM.testName, DIM.scope, DIM.verdict],
+  [MEASURE.server]: [DIM.runId, DIM.testName, DIM.series, DIM.source],
 } as const satisfies Record<MeasureName, readonly DimName[]>;
 
 export const EVENT_KINDS = ['abort', 'anomaly', 'threshold', 'start', 'end'] as const;

@@ -32,12 +32,31 @@ export const SinkConfigSchema = z.discriminatedUnion('kind', [
       retentionPolicy: z.string().min(1).optional(),
     })
     .strict(),
+  z
+    .object({
+      kind: z.literal('prometheus'),
+      /** Remote-write endpoint (Prometheus: …/api/v1/write; AMP: …/workspaces/<id>/api/v1/remote_write). */
+      url: z.url().refine((u) => {
+        if (!URL.canParse(u)) return false;
+        const parsed = new URL(u);
+        return /^https?:$/.test(parsed.protocol) && parsed.username === '' && parsed.password === '';
+      }, 'an http(s) url without credentials'),
+      /** Sign requests with SigV4 (Amazon Managed Service for Prometheus). @default from an aps-workspaces url */
+      sigv4: z
+        .object({ region: z.string().min(1), service: z.string().min(1).optional() })
+        .strict()
+        .optional(),
+      /** Trends as native histograms (receiver needs them on); else k6's stat gauges. @default true */
+      nativeHistograms: z.boolean().optional(),
+    })
+    .strict(),
 ]);
 export type SinkConfig = z.infer<typeof SinkConfigSchema>;
 
 /**
  * Parses the CLI's `--sink` value: `none`, `timestream:<database>/<table>[@<region>]`,
- * `influxdb:<url>#<database>` (url without credentials), or a JSON SinkConfig.
+ * `influxdb:<url>#<database>` (url without credentials), `prometheus:<remote-write url>`, or a
+ * JSON SinkConfig.
  */
 export function parseSinkFlag(flag: string): SinkConfig {
   const f = flag.trim();
@@ -54,7 +73,16 @@ export function parseSinkFlag(flag: string): SinkConfig {
   }
   const influx = /^influxdb:(.+)#([^#]+)$/.exec(f);
   if (influx) return SinkConfigSchema.parse({ kind: 'influxdb', url: influx[1], database: influx[2] });
+  const prom = /^prometheus:(.+)$/.exec(f);
+  if (prom) {
+    const parsed = SinkConfigSchema.safeParse({ kind: 'prometheus', url: prom[1] });
+    if (!parsed.success)
+      throw new Error(
+        `--sink "${f}": prometheus:<url> needs an http(s) remote-write url without credentials`,
+      );
+    return parsed.data;
+  }
   throw new Error(
-    `--sink "${f}": use none, timestream:<database>/<table>[@<region>], influxdb:<url>#<database>, or a JSON sink config`,
+    `--sink "${f}": use none, timestream:<database>/<table>[@<region>], influxdb:<url>#<database>, prometheus:<url>, or a JSON sink config`,
   );
 }

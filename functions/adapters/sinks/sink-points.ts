@@ -4,6 +4,7 @@ import type {
   LiveStats,
   RollupPoint,
   Series,
+  ServerWindow,
   Summary,
   ThresholdState,
 } from '../../contracts';
@@ -165,6 +166,26 @@ export function rollupPoints(runId: string, testName: string, point: RollupPoint
       time: point.t,
       dims: { [DIM.scope]: SCOPE.region, [DIM.region]: region },
       fields: liveStatsFields(stats, point.elapsedMs),
+    });
+  }
+  return { common: { [DIM.runId]: runId, [DIM.testName]: testName }, points };
+}
+
+/** One point per server series of the window; the series name is a dimension, capped like tags. */
+export function serverPoints(runId: string, testName: string, window: ServerWindow): PointGroup {
+  const points: SinkPoint[] = [];
+  for (const s of window.samples) {
+    const fields: Record<string, FieldValue> = {};
+    putNumber(fields, 'value', s.value);
+    if (Object.keys(fields).length === 0) continue;
+    points.push({
+      measure: MEASURE.server,
+      time: window.t,
+      dims: {
+        [DIM.series]: capUtf8(s.series, MAX_TAG_VALUE_CHARS),
+        [DIM.source]: capUtf8(s.source, MAX_TAG_VALUE_CHARS),
+      },
+      fields,
     });
   }
   return { common: { [DIM.runId]: runId, [DIM.testName]: testName }, points };

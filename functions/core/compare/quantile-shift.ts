@@ -1,11 +1,6 @@
 import type { ExpHistogram } from '../../contracts/metrics';
-import {
-  bucketIndex,
-  downscale,
-  histogramQuantile,
-  lowerBoundary,
-  mergeHistograms,
-} from '../histogram/exp-histogram';
+import { bucketIndex, downscale, lowerBoundary, mergeHistograms } from '../histogram/exp-histogram';
+import { histogramQuantile } from '../histogram/histogram-quantile';
 import { normalQuantile, normalTwoSidedP } from '../stats/distributions';
 
 export interface QuantileShift {

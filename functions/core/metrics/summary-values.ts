@@ -1,4 +1,4 @@
-import { histogramMean, histogramQuantile } from '../histogram/exp-histogram';
+import { histogramMean, histogramQuantile } from '../histogram/histogram-quantile';
 import type { Aggregate } from './aggregate';
 
 /** k6's default summaryTrendStats. */

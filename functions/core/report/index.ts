@@ -2,4 +2,5 @@
 
 export { buildCharts, type ChartSeries, type ChartSpec, type ChartUnit, orderRegions } from './report-data';
 export { type ReportData, type ReportInput, renderReportHtml } from './report-html';
+export { buildServerCharts, serverSection } from './report-server';
 export { type ThresholdRow, thresholdRows, thresholdStat } from './threshold-rows';

@@ -16,8 +16,14 @@ export const REPORT_CLIENT_JS = `(function () {
     'per-second': function (v) { return num(v) + '/s'; },
     count: num,
     percent: function (v) { return num(v) + '%'; },
-    ms: function (v) { return Math.abs(v) >= 1000 ? num(v / 1000) + ' s' : num(v) + ' ms'; }
+    ms: function (v) { return Math.abs(v) >= 1000 ? num(v / 1000) + ' s' : num(v) + ' ms'; },
+    bytes: function (v) {
+      var u = ['B', 'kB', 'MB', 'GB', 'TB'], i = 0;
+      while (Math.abs(v) >= 1000 && i < u.length - 1) { v /= 1000; i++; }
+      return num(v) + ' ' + u[i];
+    }
   };
+  function zeroBased(u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; }
   function elapsed(s) {
     var t = Math.round(s), m = Math.floor(t / 60), r = t % 60;
     return m > 0 ? m + 'm' + (r < 10 ? '0' : '') + r + 's' : t + 's';
@@ -36,22 +42,27 @@ export const REPORT_CLIENT_JS = `(function () {
     if (!el) return;
     var fmt = FORMAT[chart.unit] || num;
     var series = [{ label: 'elapsed', value: orDash(elapsed) }];
+    var fmt2 = FORMAT[chart.y2Unit] || num;
     chart.series.forEach(function (s) {
-      var opts = { label: s.label, stroke: s.colour, width: s.width, points: { show: false }, value: orDash(fmt) };
+      var opts = { label: s.label, stroke: s.colour, width: s.width, points: { show: false }, value: orDash(s.axis === 2 ? fmt2 : fmt) };
       if (s.dash) opts.dash = s.dash;
+      if (s.axis === 2) opts.scale = 'y2';
       series.push(opts);
     });
+    var scales = { x: { time: false }, y: { range: zeroBased } };
+    var axes = [
+      axis({ values: function (u, splits) { return splits.map(elapsed); } }),
+      axis({ size: 72, values: function (u, splits) { return splits.map(fmt); } })
+    ];
+    if (chart.y2Unit) {
+      scales.y2 = { range: zeroBased };
+      axes.push(axis({ scale: 'y2', side: 1, size: 72, grid: { show: false }, values: function (u, splits) { return splits.map(fmt2); } }));
+    }
     var plot = new uPlot({
       width: widthOf(el),
       height: HEIGHT,
-      scales: {
-        x: { time: false },
-        y: { range: function (u, min, max) { return [0, max > 0 ? max * 1.08 : 1]; } }
-      },
-      axes: [
-        axis({ values: function (u, splits) { return splits.map(elapsed); } }),
-        axis({ size: 72, values: function (u, splits) { return splits.map(fmt); } })
-      ],
+      scales: scales,
+      axes: axes,
       series: series,
       cursor: { drag: { x: true, y: false } }
     }, [chart.x].concat(chart.series.map(function (s) { return s.values; })), el);

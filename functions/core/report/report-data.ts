@@ -6,16 +6,20 @@ export interface ChartSeries {
   colour: string;
   width: number;
   dash?: number[];
+  /** 2: drawn against the chart's second (right) axis, in `y2Unit`. */
+  axis?: 2;
   values: (number | null)[];
 }
 
 /** How a chart's y values read: the page formats axes and legends by it. */
-export type ChartUnit = 'per-second' | 'count' | 'percent' | 'ms';
+export type ChartUnit = 'per-second' | 'count' | 'percent' | 'ms' | 'bytes';
 
 export interface ChartSpec {
   id: string;
   title: string;
   unit: ChartUnit;
+  /** Unit of the right axis, when some series use it (`axis: 2`). */
+  y2Unit?: ChartUnit;
   /** Seconds since the run's start. */
   x: number[];
   series: ChartSeries[];

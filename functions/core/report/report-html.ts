@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { RollupPoint, Summary } from '../../contracts';
+import type { RollupPoint, ServerWindow, Summary } from '../../contracts';
 import { jsonForScriptBlock, scriptForInline, styleForInline } from './embed';
 import { REPORT_CLIENT_JS } from './report-client';
 import { buildCharts, type ChartSpec, orderRegions } from './report-data';
 import { escapeHtml as esc } from './report-format';
 import { anomaliesSection, reportHeader } from './report-header';
 import { metricsTable } from './report-metrics-table';
+import { buildServerCharts, serverSection } from './report-server';
 import { REPORT_CSS } from './report-style';
 import { checksTable, runnersTable, thresholdsTable } from './report-tables';
 
@@ -13,6 +14,8 @@ export interface ReportInput {
   summary: Summary;
   /** The watcher's rollups over the run (RunStatus.current of every tick). */
   timeline: RollupPoint[];
+  /** What the controller read from the server, per window (runs with serverMetrics). */
+  server?: ServerWindow[];
   /** uPlot's browser build and stylesheet, inlined so the file needs no network. */
   uplot: { js: string; css: string };
 }
@@ -27,7 +30,9 @@ function cspHash(script: string): string {
   return `'sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}'`;
 }
 
-function chartsSection(charts: ChartSpec[]): string {
+function chartsSection(allCharts: ChartSpec[]): string {
+  // Server charts have their own section.
+  const charts = allCharts.filter((c) => !c.id.startsWith('server-'));
   if (charts[0]?.x.length === 0) {
     return '<section><h2>Over time</h2><p class="empty">No timeline was recorded for this run.</p></section>';
   }
@@ -47,7 +52,10 @@ export function renderReportHtml(input: ReportInput): string {
     summary.fleet.regions.map((r) => r.name),
     timeline,
   );
-  const data: ReportData = { summary, charts: buildCharts(timeline, regions) };
+  const serverCharts = summary.fleet.server
+    ? buildServerCharts(timeline, input.server ?? [], summary.fleet.correlations ?? [])
+    : [];
+  const data: ReportData = { summary, charts: [...buildCharts(timeline, regions), ...serverCharts] };
   const uplotJs = scriptForInline(uplot.js);
   const clientJs = scriptForInline(REPORT_CLIENT_JS);
   // Only these two scripts may run and nothing may be fetched, whatever the data holds.
@@ -72,6 +80,7 @@ export function renderReportHtml(input: ReportInput): string {
 ${reportHeader(summary)}
 <section><h2>Thresholds</h2>${thresholdsTable(summary)}</section>
 ${chartsSection(data.charts)}
+${serverSection(summary, serverCharts)}
 ${anomaliesSection(summary)}
 <section><h2>Checks</h2>${checksTable(summary)}</section>
 <section><h2>Metrics</h2>${metricsTable(summary)}</section>

@@ -1,5 +1,5 @@
 import type { LiveStats } from '../../contracts';
-import { histogramQuantile } from '../histogram/exp-histogram';
+import { histogramQuantile } from '../histogram/histogram-quantile';
 import type { MetricTable } from '../metrics/metric-table';
 
 /** Headline numbers of one window (one region or the fleet) from its merged metrics. */

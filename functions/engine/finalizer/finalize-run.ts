@@ -2,6 +2,7 @@ import { loadUplotAssets } from '../../adapters/report/uplot-assets';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { loadPlan } from '../../adapters/store/plan-store';
 import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
+import { loadServerWindows } from '../../adapters/store/server-window-store';
 import { type RollupPoint, RollupPointSchema, runKeys, type Summary } from '../../contracts';
 import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
 import { MetricTable } from '../../core/metrics/metric-table';
@@ -12,6 +13,7 @@ import { ThresholdEvaluator } from '../../core/thresholds/evaluate';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { decideVerdict } from '../../core/verdict/verdict';
 import { recordHistory } from './record-history';
+import { addServerSummary } from './server-summary-step';
 
 export interface FinalizeResult {
   summary: Summary;
@@ -78,10 +80,12 @@ export async function finalizeRun(
     addSinkDelivery(state.sinks, sink.name, before, sink.stats());
   }
   if (Object.keys(state.sinks).length) summary.fleet.sinks = state.sinks;
+  if (plan.serverMetrics?.length) await addServerSummary(store, plan, state.server, summary);
   await putJson(store, keys.summary, summary);
 
   const timeline = await loadTimeline(store, runId);
-  const html = renderReportHtml({ summary, timeline, uplot: await loadUplotAssets() });
+  const server = plan.serverMetrics?.length ? await loadServerWindows(store, runId) : undefined;
+  const html = renderReportHtml({ summary, timeline, server, uplot: await loadUplotAssets() });
   await store.put(keys.report, html, 'text/html; charset=utf-8');
 
   await recordHistory(store, { plan, summary, table, startAt });

@@ -12,6 +12,7 @@ import { parseK6Duration } from '../../core/thresholds/duration';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { normalizeThresholds } from '../../core/thresholds/normalize';
 import { validateThresholds } from '../../core/thresholds/validate';
+import { type ProbeOptions, probeServerMetrics } from './probe-server-metrics';
 
 export interface PlanRunDeps {
   store: RunStore;
@@ -21,6 +22,12 @@ export interface PlanRunDeps {
   now?: () => number;
   /** Longest test one runner may host; null = no limit (local mode). */
   runnerLimitMs?: number | null;
+  /** How server metric sources are probed (CloudWatch needs the AWS one). @default Prometheus only */
+  serverProbe?: ProbeOptions;
+  /** Told about optional server metric sources that failed their probe. */
+  onWarning?: (message: string) => void;
+  /** The runner's memory in MB (AWS: the configured Lambda memory); null = unknown (local). */
+  runnerMemoryMb?: number | null;
 }
 
 /** Run ids sort by time and stay unique across parallel starts. */
@@ -118,8 +125,14 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         thresholds,
         summaryTrendStats: inspection.summaryTrendStats,
       },
-      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null },
+      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null, runnerMemoryMb: deps.runnerMemoryMb ?? null },
     );
+    // Before anything is written: a source that cannot be read is a bad input, as a bad script is.
+    if (input.serverMetrics?.length) {
+      const warnings = await probeServerMetrics(input.serverMetrics, deps.serverProbe);
+      for (const w of warnings) deps.onWarning?.(w);
+      plan.serverMetrics = input.serverMetrics;
+    }
     await deps.store.put(keys.script, deps.scriptText, 'application/javascript');
     // The input as given, minus env values: they may be secrets and go to runners only.
     await putJson(deps.store, keys.input, maskedInput(input));

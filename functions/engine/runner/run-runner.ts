@@ -1,25 +1,25 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { K6Process } from '../../adapters/k6/k6-process';
-import { K6RestClient, K6Status } from '../../adapters/k6/k6-rest-client';
-import { k6RunArgs, k6RunEnv } from '../../adapters/k6/k6-run-args';
-import { OtlpReceiver } from '../../adapters/otlp/otlp-receiver';
+import { chooseMetricsOutput } from '../../adapters/k6/k6-fleet-output-check';
+import type { K6Process } from '../../adapters/k6/k6-process';
+import { type K6RestClient, K6Status } from '../../adapters/k6/k6-rest-client';
 import { loadPlan } from '../../adapters/store/plan-store';
-import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
+import { putJson, type RunStore } from '../../adapters/store/run-store';
 import {
   type IntervalRecord,
-  KEPT_TAGS,
+  type MetricsOutputKind,
   type Plan,
   type RunnerAssignment,
   type RunnerResult,
   runKeys,
-  SetupDataSchema,
 } from '../../contracts';
 import { ControlPoller, type StopReason } from './control-poller';
-import { freePort } from './free-port';
+import { IntervalWriter } from './interval-writer';
 import { k6EndReason } from './k6-crash-reason';
+import { spawnK6, waitForK6Paused, writeRunnerScript } from './k6-launch';
+import { type MetricsReceiver, startMetricsReceiver } from './metrics-receiver';
 import { ProcessStatsSampler } from './process-stats';
 import { claimRunnerStart } from './runner-claim';
+import { describeStop, hostStop, k6Died, RunnerFailure, sleep, sleepUntil } from './runner-failure';
+import { type ScriptHookContext, shareSetupData, teardownWhenLast } from './shared-setup-teardown';
 
 export interface RunRunnerOptions {
   store: RunStore;
@@ -37,29 +37,14 @@ export interface RunRunnerOptions {
   k6Summary?: boolean;
   /** Extra k6 outputs (see K6RunSpec.extraOutputs). */
   extraOutputs?: string[];
+  /** How k6's metrics reach the runner: `fleet` (k6-fleet's k6 output, cheap per sample),
+   * `otlp` (k6's OpenTelemetry output), or `auto`: fleet when this k6 has it compiled in
+   * (scripts/build-k6.sh builds it so; a release-tarball k6 does not). @default 'auto' */
+  metricsOutput?: MetricsOutputKind | 'auto';
   /** Which window of the runner's share this invocation runs. @default 0 */
   window?: number;
   /** Who this invocation is, in the start claim (the Lambda request id). @default host:pid */
   invocation?: string;
-}
-
-/** A stop that ends the runner early with a k6-style exit code and a reason. */
-class RunnerFailure extends Error {
-  constructor(
-    readonly k6ExitCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
-/** Sleeps until an absolute time. A plain timer (~1 ms late when idle): spinning for the
- * last milliseconds looked more precise but starved the other runners sharing the CPUs at
- * exactly the barrier (bench/start-skew.ts). */
-async function sleepUntil(at: number): Promise<void> {
-  await sleep(at - Date.now());
 }
 
 /**
@@ -90,17 +75,16 @@ export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
 class RunnerSession {
   private readonly keys;
   private readonly control: ControlPoller;
-  private receiver: OtlpReceiver | undefined;
+  private receiver: MetricsReceiver | undefined;
   private k6: K6Process | undefined;
   private rest: K6RestClient | undefined;
   private readonly stats: ProcessStatsSampler;
-  private seq = 0;
+  private readonly intervals: IntervalWriter;
   private resumedAt: number | undefined;
   private resumeTiming: { sentLateMs: number; rttMs: number } | undefined;
   private stopReason: StopReason | undefined;
   private ranSetup = false;
   private ranTeardown = false;
-  private lastFlushAt = Date.now();
 
   constructor(
     private readonly opts: RunRunnerOptions,
@@ -111,10 +95,7 @@ class RunnerSession {
     this.keys = runKeys(plan.runId);
     this.control = new ControlPoller(opts.store, plan, startedAt);
     this.stats = new ProcessStatsSampler(() => this.k6?.pid);
-  }
-
-  private get isSetupRunner(): boolean {
-    return this.plan.setupRunnerId === this.me.runnerId;
+    this.intervals = new IntervalWriter(opts.store, this.keys, plan, me, this.stats, opts.onInterval);
   }
 
   async run(): Promise<RunnerResult> {
@@ -136,100 +117,45 @@ class RunnerSession {
   }
 
   private async start(): Promise<void> {
-    await mkdir(this.opts.workDir, { recursive: true });
-    const script = await this.opts.store.get(this.plan.script.key);
-    if (script === undefined) throw new RunnerFailure(255, `script missing at ${this.plan.script.key}`);
-    const scriptPath = join(this.opts.workDir, 'script.js');
-    await writeFile(scriptPath, script);
-    this.receiver = await OtlpReceiver.start({ keepTags: [...KEPT_TAGS, ...this.plan.extraTagKeys] });
-    const restAddress = `127.0.0.1:${await freePort()}`;
-    const spec = {
-      plan: this.plan,
-      runner: this.me,
-      scriptPath,
-      restAddress,
-      otlpEndpoint: this.receiver.endpoint,
-      env: this.opts.env,
-      otlpExportIntervalMs: this.opts.otlpExportIntervalMs ?? Math.min(1000, this.plan.timing.intervalMs),
-      k6Summary: this.opts.k6Summary,
-      extraOutputs: this.opts.extraOutputs,
-    };
-    this.k6 = K6Process.spawn(
-      this.opts.k6Path,
-      k6RunArgs(spec),
-      k6RunEnv(spec, process.env),
-      this.opts.workDir,
-    );
-    this.rest = new K6RestClient(restAddress);
-    // k6 is ready once its REST API answers with the test paused before run.
-    const deadline = this.startedAt + this.plan.timing.readyTimeoutMs;
-    let nextPoll = 0;
-    for (;;) {
-      if (this.k6.exit) throw this.k6Died('during init');
-      const st = await this.rest.status().catch(() => undefined);
-      if (st && st.status >= K6Status.pausedBeforeRun) return;
-      if (Date.now() >= nextPoll) {
-        nextPoll = Date.now() + this.plan.timing.controlPollMs;
-        await this.checkStop();
-      }
-      if (Date.now() > deadline)
-        throw new RunnerFailure(
-          255,
-          `k6 did not initialise within ${this.plan.timing.readyTimeoutMs / 1000} s`,
-        );
-      await sleep(50);
-    }
-  }
-
-  private k6Died(when: string): RunnerFailure {
-    const code = this.k6?.exitCode() ?? 255;
-    const what = this.k6 ? k6EndReason(this.k6, this.stats) : `k6 exited with code ${code}`;
-    return new RunnerFailure(code, `${what} ${when}`);
+    const scriptPath = await writeRunnerScript(this.opts, this.plan);
+    const output = await chooseMetricsOutput(this.opts.k6Path, this.opts.metricsOutput);
+    this.receiver = await startMetricsReceiver(output, this.plan);
+    const { k6, rest } = await spawnK6(this.opts, this.plan, this.me, scriptPath, this.receiver);
+    this.k6 = k6;
+    this.rest = rest;
+    await waitForK6Paused(k6, rest, this.stats, this.plan, this.startedAt, () => this.checkStop());
   }
 
   /** Polls control; throws when the run must stop before load has started. */
   private async checkStop(): Promise<void> {
     await this.control.poll();
-    const reason = this.hostStop() ?? this.control.stopReason(Date.now());
+    const reason = hostStop(this.opts.signal) ?? this.control.stopReason(Date.now());
     if (reason) {
       this.stopReason = reason;
       throw new RunnerFailure(reason.kind === 'abort' ? 103 : 105, describeStop(reason));
     }
   }
 
-  private hostStop(): StopReason | undefined {
-    if (!this.opts.signal?.aborted) return undefined;
+  private hookContext(): ScriptHookContext {
     return {
-      kind: 'abort',
-      abort: { source: 'interrupt', reason: 'runner interrupted by its host', at: Date.now() },
+      store: this.opts.store,
+      keys: this.keys,
+      plan: this.plan,
+      me: this.me,
+      k6: this.k6!,
+      stats: this.stats,
+      rest: this.rest!,
+      control: this.control,
+      signal: this.opts.signal,
+      checkStop: () => this.checkStop(),
+      flushInterval: () => this.flushInterval(true),
     };
   }
 
   private async shareSetupData(): Promise<void> {
-    if (!this.plan.script.hasSetup) return;
-    const rest = this.rest!;
-    if (this.isSetupRunner) {
-      const data = await rest.runSetup(120_000).catch((e: Error) => {
-        throw new RunnerFailure(107, `setup() failed: ${e.message}`);
-      });
+    await shareSetupData(this.hookContext(), () => {
       this.ranSetup = true;
-      await putJson(this.opts.store, this.keys.setupData, {
-        runnerId: this.me.runnerId,
-        at: Date.now(),
-        data,
-      });
-      return;
-    }
-    for (;;) {
-      const shared = await getJson(this.opts.store, this.keys.setupData, (v) => SetupDataSchema.parse(v));
-      if (shared) {
-        await rest.putSetupData(shared.data);
-        return;
-      }
-      if (this.k6!.exit) throw this.k6Died('while waiting for setup data');
-      await this.checkStop();
-      await sleep(this.plan.timing.controlPollMs / 2);
-    }
+    });
   }
 
   private async markReady(): Promise<void> {
@@ -250,7 +176,7 @@ class RunnerSession {
         await sleepUntil(startAt);
         return;
       }
-      if (this.k6!.exit) throw this.k6Died('while waiting for the start');
+      if (this.k6!.exit) throw k6Died(this.k6, this.stats, 'while waiting for the start');
       await this.flushInterval(false);
       // Polls at half the control period: the barrier is startLeadMs ahead, far more than that.
       await sleep(this.plan.timing.controlPollMs / 2);
@@ -264,7 +190,7 @@ class RunnerSession {
     const answered = Date.now();
     this.resumedAt = Math.round((sent + answered) / 2);
     this.resumeTiming = { sentLateMs: sent - (this.control.startAt ?? sent), rttMs: answered - sent };
-    this.lastFlushAt = this.resumedAt;
+    this.intervals.lastFlushAt = this.resumedAt;
   }
 
   private async streamUntilDone(): Promise<void> {
@@ -272,7 +198,7 @@ class RunnerSession {
     let nextPoll = 0;
     for (;;) {
       const now = Date.now();
-      if (now >= this.lastFlushAt + this.plan.timing.intervalMs) await this.flushInterval(true);
+      if (now >= this.intervals.lastFlushAt + this.plan.timing.intervalMs) await this.flushInterval(true);
       if (now >= nextPoll) {
         nextPoll = now + this.plan.timing.controlPollMs;
         if (this.k6!.exit) return;
@@ -280,7 +206,7 @@ class RunnerSession {
         if (st && st.status >= K6Status.ended) return;
         if (!this.stopReason) {
           await this.control.poll();
-          const reason = this.hostStop() ?? this.control.stopReason(Date.now());
+          const reason = hostStop(this.opts.signal) ?? this.control.stopReason(Date.now());
           if (reason) {
             this.stopReason = reason;
             await rest.stop().catch(() => this.k6!.terminate('SIGTERM'));
@@ -291,34 +217,9 @@ class RunnerSession {
     }
   }
 
-  /** teardown() runs once, on the setup runner, after every other runner has finished. */
   private async teardownWhenLast(): Promise<void> {
-    if (!this.isSetupRunner || !this.plan.script.hasTeardown || this.k6!.exit) return;
-    const others = this.plan.runners.filter((r) => r.runnerId !== this.me.runnerId);
-    for (;;) {
-      const done = new Set(
-        (await this.opts.store.list(this.keys.resultsPrefix)).map((k) => k.split('/').pop()),
-      );
-      if (others.every((r) => done.has(`${r.runnerId}.json`))) break;
-      await this.control.poll();
-      const reason = this.hostStop() ?? this.control.stopReason(Date.now());
-      // On abort or a silent controller teardown still runs: it cleans up what setup made.
-      if (reason && reason.kind !== 'abort') break;
-      await this.flushInterval(true);
-      await sleep(this.plan.timing.controlPollMs);
-    }
-    let error: string | undefined;
-    try {
-      await this.rest!.runTeardown(60_000);
+    await teardownWhenLast(this.hookContext(), () => {
       this.ranTeardown = true;
-    } catch (e) {
-      error = (e as Error).message;
-    }
-    await putJson(this.opts.store, this.keys.teardownDone, {
-      runnerId: this.me.runnerId,
-      at: Date.now(),
-      ok: this.ranTeardown,
-      error,
     });
   }
 
@@ -370,42 +271,18 @@ class RunnerSession {
       startOffsetMs:
         this.resumedAt !== undefined && startAt !== undefined ? this.resumedAt - startAt : undefined,
       endedAt: Date.now(),
-      lastSeq: this.seq - 1,
+      lastSeq: this.intervals.seq - 1,
       peakRssBytes: this.stats.peakRssBytes,
       peakK6RssBytes: this.stats.peakK6RssBytes || undefined,
       resumeSentLateMs: this.resumeTiming?.sentLateMs,
       resumeRttMs: this.resumeTiming?.rttMs,
       ranSetup: this.ranSetup,
       ranTeardown: this.ranTeardown,
+      metricsOutput: this.receiver?.kind,
     };
   }
 
-  /** Writes what the receiver gathered since the last flush as the next interval record. */
   private async flushInterval(always: boolean, final = false): Promise<void> {
-    if (!this.receiver) return;
-    const series = this.receiver.drain();
-    if (!always && series.length === 0) return;
-    const now = Date.now();
-    const rec: IntervalRecord = {
-      v: 1,
-      runId: this.plan.runId,
-      region: this.me.region,
-      runnerId: this.me.runnerId,
-      seq: this.seq,
-      startMs: this.lastFlushAt,
-      endMs: now,
-      series,
-      process: await this.stats.sample(),
-      ...(final ? { final: true } : {}),
-    };
-    await putJson(this.opts.store, this.keys.interval(this.me.region, this.me.runnerId, this.seq), rec);
-    this.seq++;
-    this.lastFlushAt = now;
-    await this.opts.onInterval?.(rec);
+    await this.intervals.flush(this.receiver, always, final);
   }
-}
-
-function describeStop(s: StopReason): string {
-  if (s.kind === 'abort') return `aborted (${s.abort.source}): ${s.abort.reason}`;
-  return `stopped itself: ${s.reason}`;
 }

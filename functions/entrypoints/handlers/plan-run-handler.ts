@@ -18,6 +18,8 @@ const env = readHandlerEnv(
     [HANDLER_ENV.bucketRegion]: z.string().min(1),
     [HANDLER_ENV.k6Path]: z.string().min(1).default('/opt/bin/k6'),
     [HANDLER_ENV.runnerTimeoutSeconds]: z.coerce.number().int().min(180).max(900),
+    // Unset in stacks deployed before it existed: the file-descriptor cap alone applies.
+    [HANDLER_ENV.runnerMemoryMb]: z.coerce.number().int().min(128).max(10240).optional(),
   }),
 );
 const logger = new Logger({ serviceName: 'k6-fleet-plan' });
@@ -47,6 +49,7 @@ export const handler = async (rawEvent: unknown): Promise<PlanResult> => {
       k6Path: env[HANDLER_ENV.k6Path],
       scriptText,
       runnerLimitMs,
+      runnerMemoryMb: env[HANDLER_ENV.runnerMemoryMb] ?? null,
     });
     logger.info('planned', {
       runId: plan.runId,
