@@ -22,6 +22,8 @@ export const HistoryRecordV1Schema = z.object({
   errorRate: z.number().nullable(),
   regions: z.array(z.string()),
   lastWindowRps: z.number().nullable(),
+  /** Why the run was finalized late (its controller died), when it was. */
+  finalizedLate: z.string().optional(),
 });
 export type HistoryRecordV1 = z.infer<typeof HistoryRecordV1Schema>;
 
@@ -66,6 +68,8 @@ const identity = {
   durationMs: z.number().nonnegative(),
   verdict: VerdictSchema,
   exitCode: z.number().int(),
+  /** Why the run was finalized late (its controller died), when it was. */
+  finalizedLate: z.string().optional(),
   /** `--label` (e.g. a release) and a git sha, when given. */
   label: z.string().optional(),
   gitSha: z.string().optional(),

@@ -100,6 +100,7 @@ export function buildHistoryRecord(input: HistoryRecordInput): HistoryRecordV2 {
     durationMs,
     verdict: summary.fleet.verdict,
     exitCode: summary.fleet.exitCode,
+    ...(summary.fleet.finalizedLate ? { finalizedLate: summary.fleet.finalizedLate.reason } : {}),
     ...(input.label !== undefined ? { label: input.label } : {}),
     ...(input.gitSha !== undefined ? { gitSha: input.gitSha } : {}),
     intervalMs: plan.timing.intervalMs,
@@ -127,7 +128,7 @@ export function buildHistoryRecord(input: HistoryRecordInput): HistoryRecordV2 {
 
 /** The index entry of a record: identity and headlines only. */
 export function indexEntryOf(r: HistoryRecordV2): HistoryIndexEntry {
-  const { runId, testName, startAt, endAt, durationMs, verdict, exitCode, label, gitSha } = r;
+  const { runId, testName, startAt, endAt, durationMs, verdict, exitCode, finalizedLate, label, gitSha } = r;
   return {
     v: 2,
     runId,
@@ -137,6 +138,7 @@ export function indexEntryOf(r: HistoryRecordV2): HistoryIndexEntry {
     durationMs,
     verdict,
     exitCode,
+    ...(finalizedLate !== undefined ? { finalizedLate } : {}),
     ...(label !== undefined ? { label } : {}),
     ...(gitSha !== undefined ? { gitSha } : {}),
     headline: r.headline,
@@ -167,6 +169,7 @@ export function entryOfRecord(r: HistoryRecord): HistoryIndexEntry {
     durationMs: r.durationMs,
     verdict: r.verdict,
     exitCode: r.exitCode,
+    ...(r.finalizedLate !== undefined ? { finalizedLate: r.finalizedLate } : {}),
     headline,
     regionHeadlines: {},
   };

@@ -28,7 +28,11 @@ export interface FinalizeResult {
 export async function finalizeRun(
   store: RunStore,
   runId: string,
-  opts: { sink?: MetricsSink } = {},
+  opts: {
+    sink?: MetricsSink;
+    /** A late finalize (k6-fleet finalize): marks summary, report and history with why. */
+    late?: { at: number; reason: string };
+  } = {},
 ): Promise<FinalizeResult> {
   const keys = runKeys(runId);
   const plan = await loadPlan(store, runId);
@@ -72,6 +76,7 @@ export async function finalizeRun(
     regionRequests: state.regionRequests,
     anomalies: state.anomalies,
   });
+  if (opts.late) summary.fleet.finalizedLate = opts.late;
   const sink = opts.sink;
   if (sink) {
     const before = sink.stats();
