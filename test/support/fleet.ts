@@ -28,6 +28,8 @@ export async function runFleet(o: {
   intervalSeconds?: number;
   heartbeatTimeoutSeconds?: number;
   extraOutputs?: string[];
+  /** More run input fields (e.g. serverMetrics). */
+  input?: Record<string, unknown>;
   sink?: MetricsSink;
   onStatus?: (s: RunStatus) => void;
   onRunners?: (runners: RunnerProcess[]) => void;
@@ -45,6 +47,7 @@ export async function runFleet(o: {
       env,
       intervalSeconds: o.intervalSeconds ?? 1,
       ...(o.heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds: o.heartbeatTimeoutSeconds } : {}),
+      ...o.input,
     },
     scriptText: o.script,
     env,
