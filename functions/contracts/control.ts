@@ -84,5 +84,7 @@ export const RunnerResultSchema = z.object({
   resumeRttMs: z.number().optional(),
   ranSetup: z.boolean().optional(),
   ranTeardown: z.boolean().optional(),
+  /** How k6's metrics reached the runner (see MetricsOutputKind). */
+  metricsOutput: z.enum(['fleet', 'otlp']).optional(),
 });
 export type RunnerResult = z.infer<typeof RunnerResultSchema>;

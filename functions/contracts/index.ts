@@ -3,6 +3,7 @@ export * from './anomaly';
 export * from './control';
 export * from './events';
 export * from './exit-codes';
+export * from './fleet-output-batch';
 export * from './history-record';
 export * from './metrics';
 export * from './plan';

@@ -28,6 +28,7 @@ import { MetricsTable } from '../constructs/timestream-table';
 import {
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
+  acknowledgeInlineScriptGrant,
   acknowledgeInvokeGrant,
   acknowledgeRunStoreGrant,
   nagRef,
@@ -38,6 +39,9 @@ export interface ControlStackProps extends StackProps {
   /** Folder holding bin/k6 for the config's architecture (the planner runs `k6 inspect`). */
   readonly k6LayerDir: string;
 }
+
+/** Where Validate stores an inline script, once per run (Plan reads it from there). */
+const INLINE_SCRIPT_KEYS = 'runs/*/script.js';
 
 /**
  * The home region: run-store bucket, metrics table, the run state machine with its
@@ -108,6 +112,9 @@ export class ControlStack extends Stack {
       },
     });
     bucket.grantRead(validate, 'scripts/*');
+    // An inline script is stored once by Validate and passed on by key.
+    bucket.grantRead(validate, INLINE_SCRIPT_KEYS);
+    bucket.grantPut(validate, INLINE_SCRIPT_KEYS);
 
     const plan = new FleetFunction(this, 'Plan', {
       ...common,
@@ -245,6 +252,7 @@ export class ControlStack extends Stack {
     for (const fn of Object.values(f)) acknowledgeFleetFunctionFindings(fn);
     const bucketArn = nagRef(this.runStore.bucket.node.defaultChild as CfnElement);
     acknowledgeRunStoreGrant(f.validate, bucketArn, ['scripts/'], 'read');
+    acknowledgeInlineScriptGrant(f.validate, bucketArn, INLINE_SCRIPT_KEYS);
     acknowledgeRunStoreGrant(f.plan, bucketArn, ['scripts/'], 'read');
     acknowledgeRunStoreGrant(f.plan, bucketArn, ['runs/'], 'readWrite');
     acknowledgeRunStoreGrant(f.dispatch, bucketArn, ['runs/'], 'readWrite');

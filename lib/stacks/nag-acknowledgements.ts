@@ -62,6 +62,20 @@ export function acknowledgeRunStoreGrant(
   );
 }
 
+/** Validate's grant to store an inline script once per run (runs/<runId>/script.js). */
+export function acknowledgeInlineScriptGrant(scope: IConstruct, bucketArn: string, keys: string): void {
+  Validations.of(scope).acknowledge(
+    {
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${keys}]`,
+      reason: 'One key per run (runs/<runId>/script.js); run ids are not known at deploy time.',
+    },
+    ...[...S3_READ_ACTIONS, 's3:Abort*'].map((a) => ({
+      id: `AwsSolutions-IAM5[Action::${a}]`,
+      reason: `$acomes from the S3 read / put grants (aws-cdk-lib action groups), limited to $keys.`,
+    })),
+  );
+}
+
 /** `fn.grantInvoke` also allows the function's versions and aliases (`<arn>:*`). */
 export function acknowledgeInvokeGrant(scope: IConstruct, functionArn: string, what: string): void {
   Validations.of(scope).acknowledge({

@@ -165,8 +165,15 @@ describe('ControlStack', () => {
       statementsOf(fn)
         .filter((s) => [s.Action].flat().includes(action))
         .flatMap((s) => [s.Resource].flat());
-    expect(resourcesWith('validate', 's3:GetObject*')).toEqual([bucketArn(), prefixArn('scripts/')]);
-    expect(resourcesWith('validate', 's3:PutObject')).toEqual([]);
+    // Validate reads scripts/ and stores an inline script once per run, at runs/<runId>/script.js.
+    const inlineScripts = { 'Fn::Join': ['', [bucketArn(), '/runs/*/script.js']] };
+    expect(resourcesWith('validate', 's3:GetObject*')).toEqual([
+      bucketArn(),
+      inlineScripts,
+      prefixArn('scripts/'),
+    ]);
+    expect(resourcesWith('validate', 's3:PutObject')).toEqual([inlineScripts]);
+    expect(resourcesWith('validate', 's3:DeleteObject*')).toEqual([]);
     expect(resourcesWith('plan', 's3:PutObject')).toEqual([bucketArn(), prefixArn('runs/')]);
     expect(resourcesWith('plan', 's3:GetObject*')).toContainEqual(prefixArn('scripts/'));
     expect(resourcesWith('watch', 's3:PutObject')).toEqual([bucketArn(), prefixArn('runs/')]);

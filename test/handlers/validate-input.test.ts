@@ -76,6 +76,29 @@ describe('validate handler', () => {
     expect(result.ok && result.input.maxVusPerRunner).toBeUndefined();
   });
 
+  it('stores an inline script once and passes its key on; a retry finds it, another script is refused', async () => {
+    // Prepare
+    const text = 'export default function () { /* inline */ }';
+    const input = { runId: 'inline-1', script: { inline: text } };
+    const output = captureOutput();
+    // Act
+    const first = await run(input);
+    const retried = await run(input);
+    const other = await run({
+      runId: 'inline-1',
+      script: { inline: 'export default function () {}' },
+    }).finally(output.restore);
+    // Assess: the state carries a key, not the text; the text is in the store once.
+    expect(first).toMatchObject({ ok: true, input: { script: { s3Key: 'runs/inline-1/script.js' } } });
+    expect(JSON.stringify(first)).not.toContain('/* inline */');
+    expect(bucket.objects.get('runs/inline-1/script.js')).toBe(text);
+    expect(retried).toEqual(first);
+    expect(other).toEqual({
+      ok: false,
+      cause: 'run inline-1 already exists with another script: pick another runId (or execution name)',
+    });
+  });
+
   it.each([
     [
       { script: { s3Key: 'x.js' }, regions: [{ name: 'eu-west-1', weight: 50 }] },

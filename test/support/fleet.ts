@@ -30,6 +30,8 @@ export async function runFleet(o: {
   extraOutputs?: string[];
   /** More run input fields (e.g. serverMetrics). */
   input?: Record<string, unknown>;
+  /** Force a metrics path (the OTLP fallback tests); default: fleet when k6 has it. */
+  metricsOutput?: 'fleet' | 'otlp';
   sink?: MetricsSink;
   onStatus?: (s: RunStatus) => void;
   onRunners?: (runners: RunnerProcess[]) => void;
@@ -55,6 +57,7 @@ export async function runFleet(o: {
     k6Path: K6_PATH,
     tickMs: 500,
     extraOutputs: o.extraOutputs,
+    metricsOutput: o.metricsOutput,
     sink: o.sink,
     onPlan: (_plan, r) => {
       runners = r;

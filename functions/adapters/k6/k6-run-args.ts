@@ -6,10 +6,14 @@ export interface K6RunSpec {
   scriptPath: string;
   /** REST API address, e.g. 127.0.0.1:6565. */
   restAddress: string;
-  /** OTLP receiver inside the runner, host:port. */
+  /** OTLP receiver inside the runner, host:port (used when fleetOutputUrl is not set). */
   otlpEndpoint: string;
+  /** The runner's fleet output receiver URL: k6 sends metrics with `--out fleet=…` (our
+   * extension, tools/k6/fleetoutput) instead of OpenTelemetry. */
+  fleetOutputUrl?: string;
   /** Script env vars (-e); the runner's own environment is never exposed to the script. */
   env: Record<string, string>;
+  /** How often k6 pushes metrics (OTLP export / fleet output push interval). */
   otlpExportIntervalMs: number;
   /** Keep k6's own aggregation so GET /v1/metrics answers (costs throughput). @default false */
   k6Summary?: boolean;
@@ -40,13 +44,15 @@ const K6_SYSTEM_TAGS = new Set([
 ]);
 
 export function systemTags(plan: Plan): string[] {
-  return [...new Set([...KEPT_TAGS, ...plan.extraTagKeys])].filter((t) => K6_SYSTEM_TAGS.has(t)).sort();
+  return keptTagKeys(plan)
+    .filter((t) => K6_SYSTEM_TAGS.has(t))
+    .sort();
 }
 
 /**
  * The k6 command line of one runner: paused, REST on loopback, its execution segment of
  * the shared sequence, thresholds off (they are judged globally), setup/teardown driven
- * through the REST API, metrics out over OTLP.
+ * through the REST API, metrics out through the fleet output (or OTLP without it).
  */
 export function k6RunArgs(s: K6RunSpec): string[] {
   const args = [
@@ -69,9 +75,10 @@ export function k6RunArgs(s: K6RunSpec): string[] {
     '--log-format=json',
     '--include-system-env-vars=false',
     '--out',
-    'opentelemetry',
+    s.fleetOutputUrl ? `fleet=${s.fleetOutputUrl}` : 'opentelemetry',
     // Every tag is an attribute k6's OTel output processes per sample (bench/: ~17% of k6's
-    // CPU): keep only the system tags the fleet uses. Region and runner are known per record.
+    // CPU), and a tag k6 does not set is one it need not intern: keep only the system tags
+    // the fleet uses. Region and runner are known per record.
     '--system-tags',
     systemTags(s.plan).join(','),
   ];
@@ -82,12 +89,25 @@ export function k6RunArgs(s: K6RunSpec): string[] {
   return args;
 }
 
-/** Environment for the k6 process: OTLP exporter settings (read by k6 and by the OTel Go SDK). */
+/** Tag keys the runner keeps on series: KEPT_TAGS plus those thresholds name. */
+export function keptTagKeys(plan: Plan): string[] {
+  return [...new Set([...KEPT_TAGS, ...plan.extraTagKeys])];
+}
+
+/**
+ * Environment for the k6 process: the fleet output's settings (read by tools/k6/fleetoutput)
+ * or the OTLP exporter's (read by k6 and by the OTel Go SDK).
+ */
 export function k6RunEnv(s: K6RunSpec, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const common = { PATH: base.PATH, HOME: base.HOME ?? '/tmp', TMPDIR: base.TMPDIR };
+  if (s.fleetOutputUrl)
+    return {
+      ...common,
+      K6_FLEET_PUSH_INTERVAL: `${s.otlpExportIntervalMs}ms`,
+      K6_FLEET_KEEP_TAGS: keptTagKeys(s.plan).join(','),
+    };
   return {
-    PATH: base.PATH,
-    HOME: base.HOME ?? '/tmp',
-    TMPDIR: base.TMPDIR,
+    ...common,
     K6_OTEL_EXPORTER_PROTOCOL: 'http/protobuf',
     K6_OTEL_HTTP_EXPORTER_ENDPOINT: s.otlpEndpoint,
     K6_OTEL_HTTP_EXPORTER_INSECURE: 'true',

@@ -1,6 +1,6 @@
-import type { OtlpReceiver } from '../../adapters/otlp/otlp-receiver';
 import { putJson, type RunStore } from '../../adapters/store/run-store';
 import type { IntervalRecord, Plan, RunKeys, RunnerAssignment } from '../../contracts';
+import type { MetricsReceiver } from './metrics-receiver';
 import type { ProcessStatsSampler } from './process-stats';
 
 /** Numbers a runner's interval records and writes them to the run store in sequence. */
@@ -20,7 +20,7 @@ export class IntervalWriter {
   ) {}
 
   /** Writes what the receiver gathered since the last flush as the next interval record. */
-  async flush(receiver: OtlpReceiver | undefined, always: boolean, final = false): Promise<void> {
+  async flush(receiver: MetricsReceiver | undefined, always: boolean, final = false): Promise<void> {
     if (!receiver) return;
     const series = receiver.drain();
     if (!always && series.length === 0) return;

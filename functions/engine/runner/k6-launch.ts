@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { K6Process } from '../../adapters/k6/k6-process';
 import { K6RestClient, K6Status } from '../../adapters/k6/k6-rest-client';
 import { k6RunArgs, k6RunEnv } from '../../adapters/k6/k6-run-args';
-import type { OtlpReceiver } from '../../adapters/otlp/otlp-receiver';
 import type { RunStore } from '../../adapters/store/run-store';
 import type { Plan, RunnerAssignment } from '../../contracts';
 import { freePort } from './free-port';
+import type { MetricsReceiver } from './metrics-receiver';
 import type { ProcessStatsSampler } from './process-stats';
 import { k6Died, RunnerFailure, sleep } from './runner-failure';
 
@@ -31,13 +31,13 @@ export async function writeRunnerScript(opts: K6LaunchOptions, plan: Plan): Prom
   return scriptPath;
 }
 
-/** Spawns k6 paused on the runner's segment, exporting OTLP to the receiver. */
+/** Spawns k6 paused on the runner's segment, sending its metrics to the receiver. */
 export async function spawnK6(
   opts: K6LaunchOptions,
   plan: Plan,
   me: RunnerAssignment,
   scriptPath: string,
-  receiver: OtlpReceiver,
+  receiver: MetricsReceiver,
 ): Promise<{ k6: K6Process; rest: K6RestClient }> {
   const restAddress = `127.0.0.1:${await freePort()}`;
   const spec = {
@@ -45,7 +45,7 @@ export async function spawnK6(
     runner: me,
     scriptPath,
     restAddress,
-    otlpEndpoint: receiver.endpoint,
+    ...receiver.k6Target,
     env: opts.env,
     otlpExportIntervalMs: opts.otlpExportIntervalMs ?? Math.min(1000, plan.timing.intervalMs),
     k6Summary: opts.k6Summary,

@@ -1,11 +1,11 @@
+import { chooseMetricsOutput } from '../../adapters/k6/k6-fleet-output-check';
 import type { K6Process } from '../../adapters/k6/k6-process';
 import { type K6RestClient, K6Status } from '../../adapters/k6/k6-rest-client';
-import { OtlpReceiver } from '../../adapters/otlp/otlp-receiver';
 import { loadPlan } from '../../adapters/store/plan-store';
 import { putJson, type RunStore } from '../../adapters/store/run-store';
 import {
   type IntervalRecord,
-  KEPT_TAGS,
+  type MetricsOutputKind,
   type Plan,
   type RunnerAssignment,
   type RunnerResult,
@@ -15,6 +15,7 @@ import { ControlPoller, type StopReason } from './control-poller';
 import { IntervalWriter } from './interval-writer';
 import { k6EndReason } from './k6-crash-reason';
 import { spawnK6, waitForK6Paused, writeRunnerScript } from './k6-launch';
+import { type MetricsReceiver, startMetricsReceiver } from './metrics-receiver';
 import { ProcessStatsSampler } from './process-stats';
 import { claimRunnerStart } from './runner-claim';
 import { describeStop, hostStop, k6Died, RunnerFailure, sleep, sleepUntil } from './runner-failure';
@@ -36,6 +37,10 @@ export interface RunRunnerOptions {
   k6Summary?: boolean;
   /** Extra k6 outputs (see K6RunSpec.extraOutputs). */
   extraOutputs?: string[];
+  /** How k6's metrics reach the runner: `fleet` (k6-fleet's k6 output, cheap per sample),
+   * `otlp` (k6's OpenTelemetry output), or `auto`: fleet when this k6 has it compiled in
+   * (scripts/build-k6.sh builds it so; a release-tarball k6 does not). @default 'auto' */
+  metricsOutput?: MetricsOutputKind | 'auto';
   /** Which window of the runner's share this invocation runs. @default 0 */
   window?: number;
   /** Who this invocation is, in the start claim (the Lambda request id). @default host:pid */
@@ -70,7 +75,7 @@ export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
 class RunnerSession {
   private readonly keys;
   private readonly control: ControlPoller;
-  private receiver: OtlpReceiver | undefined;
+  private receiver: MetricsReceiver | undefined;
   private k6: K6Process | undefined;
   private rest: K6RestClient | undefined;
   private readonly stats: ProcessStatsSampler;
@@ -113,7 +118,8 @@ class RunnerSession {
 
   private async start(): Promise<void> {
     const scriptPath = await writeRunnerScript(this.opts, this.plan);
-    this.receiver = await OtlpReceiver.start({ keepTags: [...KEPT_TAGS, ...this.plan.extraTagKeys] });
+    const output = await chooseMetricsOutput(this.opts.k6Path, this.opts.metricsOutput);
+    this.receiver = await startMetricsReceiver(output, this.plan);
     const { k6, rest } = await spawnK6(this.opts, this.plan, this.me, scriptPath, this.receiver);
     this.k6 = k6;
     this.rest = rest;
@@ -272,6 +278,7 @@ class RunnerSession {
       resumeRttMs: this.resumeTiming?.rttMs,
       ranSetup: this.ranSetup,
       ranTeardown: this.ranTeardown,
+      metricsOutput: this.receiver?.kind,
     };
   }
 

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { createS3Client } from '../../adapters/aws/aws-clients';
 import { runIdForExecution } from '../../adapters/aws/run-id-for-execution';
 import { S3RunStore } from '../../adapters/store/s3-run-store';
-import { type RegionWeight, RegionWeightSchema, type RunInput, RunInputSchema } from '../../contracts';
+import {
+  type RegionWeight,
+  RegionWeightSchema,
+  type RunInput,
+  RunInputSchema,
+  runKeys,
+  type ScriptSource,
+} from '../../contracts';
 import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
 import { type ValidateEvent, ValidateEventSchema, type ValidateResult } from '../../contracts/task-io';
 
@@ -39,8 +46,24 @@ function issuesText(issues: z.core.$ZodIssue[]): string {
 }
 
 /**
+ * An inline script goes to the run store once, here: the state then carries its key, not
+ * its text a second time (Step Functions caps the execution state at 256 KB). Created
+ * once per run id (a retried Validate finds its own copy); a string is a refusal.
+ */
+async function storeInlineScript(script: ScriptSource, runId: string): Promise<ScriptSource | string> {
+  if (!('inline' in script)) return script;
+  const key = runKeys(runId).script;
+  const created = await store.putIfAbsent(key, script.inline, 'application/javascript');
+  if (!created && (await store.get(key)) !== script.inline) {
+    return `run ${runId} already exists with another script: pick another runId (or execution name)`;
+  }
+  return { s3Key: key };
+}
+
+/**
  * Validate: checks the execution input before anything starts, and applies the fleet's
- * defaults (run id, regions and their weights, VU cap). Problems come back as
+ * defaults (run id, regions and their weights, VU cap); an inline script is stored under
+ * runs/<runId>/script.js and passed on by key. Problems come back as
  * `{ ok: false, cause }`, which the state machine turns into Fail `InvalidInput`.
  */
 export const handler = async (rawEvent: unknown): Promise<ValidateResult> => {
@@ -87,8 +110,12 @@ export const handler = async (rawEvent: unknown): Promise<ValidateResult> => {
     );
   }
 
+  const script = await storeInlineScript(input.script, runId);
+  if (typeof script === 'string') return fail(script);
+
   const normalized: RunInput = {
     ...input,
+    script,
     runId,
     regions: input.regions ?? runnerRegions,
     env: input.env ?? {},

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { LocalRunStore } from '../../adapters/store/local-run-store';
 import { getJson, putJson } from '../../adapters/store/run-store';
-import { type Plan, type RunStatus, runKeys } from '../../contracts';
+import { type MetricsOutputKind, type Plan, type RunStatus, runKeys } from '../../contracts';
 import { type FinalizeResult, finalizeRun } from '../../engine/finalizer/finalize-run';
 import { planRun } from '../../engine/planner/plan-run';
 import { watchTick } from '../../engine/watcher/watch-tick';
@@ -26,6 +26,8 @@ export interface LocalFleetOptions {
   signal?: AbortSignal;
   /** Extra k6 outputs on every runner, e.g. `json=samples.json` (written in its work dir). */
   extraOutputs?: string[];
+  /** How k6's metrics reach each runner (see RunRunnerOptions.metricsOutput). @default 'auto' */
+  metricsOutput?: MetricsOutputKind | 'auto';
   onPlan?: (plan: Plan, runners: RunnerProcess[]) => void;
   onStatus?: (status: RunStatus, plan: Plan) => void;
 }
@@ -78,6 +80,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
         k6Path: o.k6Path,
         workDir: join(workRoot, r.runnerId),
         extraOutputs: o.extraOutputs,
+        metricsOutput: o.metricsOutput,
       }),
   );
   // A runner that dies without a result gets one written for it, and its k6 is killed.

@@ -5,6 +5,7 @@
 import { text } from 'node:stream/consumers';
 import { z } from 'zod';
 import { LocalRunStore } from '../../adapters/store/local-run-store';
+import { MetricsOutputKindSchema } from '../../contracts/fleet-output-batch';
 import { runRunner } from '../../engine/runner/run-runner';
 
 const JobSchema = z.object({
@@ -15,6 +16,7 @@ const JobSchema = z.object({
   k6Path: z.string(),
   workDir: z.string(),
   extraOutputs: z.array(z.string()).optional(),
+  metricsOutput: z.enum(['auto', ...MetricsOutputKindSchema.options]).optional(),
 });
 export type LocalRunnerJob = z.infer<typeof JobSchema>;
 
@@ -30,6 +32,7 @@ try {
     k6Path: job.k6Path,
     workDir: job.workDir,
     extraOutputs: job.extraOutputs,
+    metricsOutput: job.metricsOutput,
     signal: ac.signal,
   });
   process.stderr.write(`runner ${job.runnerId}: ${result.outcome} (k6 exit ${result.k6ExitCode})\n`);
