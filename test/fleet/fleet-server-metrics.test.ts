@@ -26,7 +26,7 @@ afterAll(() => cleanup(run));
 
 describe('server metrics in a local fleet run', () => {
   it('finds the saturated pool as the top correlate of p95 latency; a dead source is counted, not fatal', async () => {
-    // Prepare: closed-loop VUs ramping 1 → 16 → 2: latency ≈ 20 ms × VUs / 4 once the pool is full.
+    // Prepare: closed-loop VUs 1 → 16 → 1, in plateaus: latency ≈ 20 ms × VUs / 4 once the pool is full.
     const metricsUrl = `${target().url}/metrics`;
     const deadUrl = `http://127.0.0.1:${await closedPort()}/metrics`;
     target().resetStats();
@@ -37,7 +37,8 @@ describe('server metrics in a local fleet run', () => {
 import http from 'k6/http';
 export const options = {
   scenarios: { ramp: { executor: 'ramping-vus', startVUs: 1, gracefulRampDown: '1s',
-    stages: [{ duration: '7s', target: 16 }, { duration: '2s', target: 16 }, { duration: '4s', target: 2 }] } },
+    stages: [{ duration: '3s', target: 1 }, { duration: '2s', target: 16 }, { duration: '6s', target: 16 },
+      { duration: '2s', target: 1 }, { duration: '4s', target: 1 }] } },
 };
 export default function () { http.get(__ENV.TARGET + '/q'); }
 `,
