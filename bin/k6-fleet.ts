@@ -96,4 +96,22 @@ program
     process.exitCode = await stackAbortCommand(runId, flags);
   });
 
+program
+  .command('finalize')
+  .description(
+    "write the summary, report and history line of a run whose controller died, from its runners' intervals and results (marked fleet.finalizedLate)",
+  )
+  .argument('<runId>', 'the run id')
+  .option('--out-dir <dir>', 'local run store folder (default .k6-fleet)')
+  .option('--stack <name>', "an AWS run: the fleet's control stack (CloudFormation name)")
+  .option(
+    '--stack-region <region>',
+    "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
+  )
+  .option('-q, --quiet', 'no text summary')
+  .action(async (runId: string, flags) => {
+    const { finalizeCommand } = await import('../functions/entrypoints/cli/finalize-command');
+    process.exitCode = await finalizeCommand(runId, flags);
+  });
+
 await program.parseAsync(process.argv);

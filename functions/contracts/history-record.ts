@@ -21,6 +21,8 @@ export const HistoryRecordV1Schema = z.object({
   errorRate: z.number().nullable(),
   regions: z.array(z.string()),
   lastWindowRps: z.number().nullable(),
+  /** Why the run was finalized late (its controller died), when it was. */
+  finalizedLate: z.string().optional(),
 });
 export type HistoryRecordV1 = z.infer<typeof HistoryRecordV1Schema>;
 

@@ -1,9 +1,8 @@
-import { KEPT_TAGS, type Plan, type RunInput, type ThresholdSpec } from '../../contracts';
-import { parseMetricSelector } from '../thresholds/parse-selector';
+import type { Plan, RunInput, ThresholdSpec } from '../../contracts';
+import { placeRunners } from './place-runners';
 import { PLAN_DEFAULTS } from './plan-defaults';
 import { InvalidInputError } from './plan-errors';
-import { runnerVuLimit } from './runner-vu-limit';
-import { planSegments } from './segments';
+import { thresholdTagKeys } from './threshold-tag-keys';
 
 /** Facts about the script that the adapter gathered (k6 inspect + source scan). */
 export interface ScriptFacts {
@@ -40,63 +39,17 @@ export function buildPlan(
   if (maxVUs < 1)
     throw new InvalidInputError('the script runs no VUs (k6 inspect reports maxVUs 0): give it a scenario');
 
-  // The runner's walls (file descriptors, memory) cap whatever the input asks for: more
-  // VUs are split across more runners, or refused when the runner count is fixed.
-  const wall = runnerVuLimit(ctx.runnerMemoryMb ?? null);
-  const requested = input.maxVusPerRunner ?? PLAN_DEFAULTS.maxVusPerRunner;
-  const cap = Math.min(requested, wall.vus);
-  const perRegion = regions.map((r) => ({
-    name: r.name,
-    weight: r.weight,
-    runners: input.runnersPerRegion ?? Math.max(1, Math.ceil((maxVUs * r.weight) / 100 / cap)),
-  }));
-  const runnerCount = perRegion.reduce((s, r) => s + r.runners, 0);
-  if (runnerCount > maxVUs) {
-    throw new InvalidInputError(
-      `the plan has ${runnerCount} runners but the script has only ${maxVUs} VU(s): every runner needs at least one VU — use fewer regions or --runners-per-region, or more VUs`,
-    );
-  }
-
-  const seg = planSegments(perRegion);
-  const runners = seg.runners.map((r) => {
-    const expectedVUs = Math.ceil(maxVUs * r.share - 1e-9);
-    return {
-      runnerId: `${r.region}-${r.index}`,
-      region: r.region,
-      index: r.index,
-      segment: r.segment,
-      share: r.share,
-      expectedVUs,
-    };
-  });
-  const overCap = runners.find((r) => r.expectedVUs > cap);
-  if (overCap) {
-    const limit =
-      cap === wall.vus
-        ? `the runner limit of ${cap} VUs (set by ${wall.by}: ${wall.detail})`
-        : `the cap of ${cap} per runner`;
-    throw new InvalidInputError(
-      `runner ${overCap.runnerId} would run ${overCap.expectedVUs} VUs, over ${limit}: raise --runners-per-region, or leave it out so the planner adds runners`,
-    );
-  }
-  const thin = runners.find((r) => maxVUs * r.share < 1);
-  if (thin) {
-    throw new InvalidInputError(
-      `runner ${thin.runnerId} gets ${(maxVUs * thin.share).toFixed(2)} of the script's ${maxVUs} VUs (k6 would give it none): give small regions fewer runners or raise the VUs`,
-    );
-  }
+  const { cap, wall, perRegion, seg, runners } = placeRunners(
+    input,
+    regions,
+    maxVUs,
+    ctx.runnerMemoryMb ?? null,
+  );
 
   if (ctx.runnerLimitMs !== null && facts.totalDurationMs > ctx.runnerLimitMs) {
     throw new InvalidInputError(
       `the test lasts up to ${fmtMs(facts.totalDurationMs)} (k6 inspect totalDuration, incl. graceful stops) but a runner can run at most ${fmtMs(ctx.runnerLimitMs)}: shorten the scenarios (or their maxDuration)`,
     );
-  }
-
-  const extraTagKeys = new Set<string>();
-  for (const selector of Object.keys(facts.thresholds)) {
-    for (const key of Object.keys(parseMetricSelector(selector).tags)) {
-      if (!(KEPT_TAGS as readonly string[]).includes(key)) extraTagKeys.add(key);
-    }
   }
 
   const env = input.env ?? {};
@@ -114,7 +67,7 @@ export function buildPlan(
     requirements: { maxVUs, totalDurationMs: facts.totalDurationMs },
     thresholds: facts.thresholds,
     summaryTrendStats: facts.summaryTrendStats,
-    extraTagKeys: [...extraTagKeys].sort(),
+    extraTagKeys: thresholdTagKeys(facts.thresholds),
     segmentSequence: seg.sequence,
     regions: perRegion,
     runners,

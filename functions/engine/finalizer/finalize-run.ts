@@ -34,7 +34,11 @@ export interface FinalizeResult {
 export async function finalizeRun(
   store: RunStore,
   runId: string,
-  opts: { sink?: MetricsSink } = {},
+  opts: {
+    sink?: MetricsSink;
+    /** A late finalize (k6-fleet finalize): marks summary, report and history with why. */
+    late?: { at: number; reason: string };
+  } = {},
 ): Promise<FinalizeResult> {
   const keys = runKeys(runId);
   const plan = await loadPlan(store, runId);
@@ -78,6 +82,7 @@ export async function finalizeRun(
     regionRequests: state.regionRequests,
     anomalies: state.anomalies,
   });
+  if (opts.late) summary.fleet.finalizedLate = opts.late;
   const sink = opts.sink;
   if (sink) {
     const before = sink.stats();
@@ -110,6 +115,7 @@ export async function finalizeRun(
     errorRate: summary.metrics.http_req_failed?.values.rate ?? null,
     regions: plan.regions.map((r) => r.name),
     lastWindowRps: last?.global.rps ?? null,
+    ...(opts.late ? { finalizedLate: opts.late.reason } : {}),
   };
   await putJson(store, historyKey(plan.testName, runId), record);
   return { summary, summaryKey: keys.summary, reportKey: keys.report };

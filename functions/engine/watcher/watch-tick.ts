@@ -37,6 +37,11 @@ export interface WatchTickOptions {
   sink?: MetricsSink;
   /** How server metric sources are read. @default Prometheus only (DEFAULT_SERVER_READERS) */
   serverReaders?: ServerReaders;
+  /**
+   * Write control.json (heartbeat, barrier, abort). Off for a late finalize's catch-up tick:
+   * a dead controller must not seem alive again. @default true
+   */
+  publishControl?: boolean;
 }
 
 /** Enough for any sensible run; past it the run is noisy enough as it is. */
@@ -98,7 +103,7 @@ export async function watchTick(
   }
 
   const control: Control = { v: 1, heartbeatAt: now, startAt: state.startAt, abort };
-  await putJson(store, keys.control, control);
+  if (opts.publishControl !== false) await putJson(store, keys.control, control);
   const status = runStatus({
     runId,
     plan,

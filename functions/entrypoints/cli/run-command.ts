@@ -1,13 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createSink } from '../../adapters/sinks/create-sink';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { parseSinkFlag } from '../../adapters/sinks/sink-config';
 import { ExitCode, type RunInput } from '../../contracts';
 import { InvalidInputError } from '../../core/planner/plan-errors';
 import { renderTextSummary } from '../../core/summary/text-summary';
-import { renderLiveView } from '../local/live-view';
+import { planAnnouncement, renderLiveView } from '../local/live-view';
 import { runLocalFleet } from '../local/run-local';
+import { liveViewPrinter } from './live-view-printer';
+import { runInputFromFlags } from './run-input-from-flags';
 
 export interface RunFlags {
   region?: { name: string; weight: number }[];
@@ -48,19 +50,7 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
     err.write(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}\n`);
     return ExitCode.invalidConfig;
   }
-  const env = flags.env ?? {};
-  const input: RunInput = {
-    testName: flags.testName ?? basename(scriptPath).replace(/\.[cm]?js$/, ''),
-    script: { path: resolve(scriptPath) },
-    ...(flags.region ? { regions: flags.region } : {}),
-    ...(flags.runnersPerRegion ? { runnersPerRegion: flags.runnersPerRegion } : {}),
-    ...(flags.maxVusPerRunner ? { maxVusPerRunner: flags.maxVusPerRunner } : {}),
-    env,
-    tags: flags.tag ?? {},
-    ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
-    ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
-  };
-
+  const input = runInputFromFlags(scriptPath, { path: resolve(scriptPath) }, flags);
   let sink: MetricsSink | undefined;
   try {
     sink = flags.sink ? createSink(parseSinkFlag(flags.sink)) : undefined;
@@ -68,8 +58,24 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
     err.write(`k6-fleet: ${(e as Error).message}\n`);
     return ExitCode.invalidConfig;
   }
-
   const ac = new AbortController();
+  const stopListening = stopOnInterrupt(ac, err);
+  try {
+    return await runLocally(input, scriptText, sink, flags, ac.signal);
+  } catch (e) {
+    if (e instanceof InvalidInputError) {
+      err.write(`k6-fleet: ${e.message}\n`);
+      return e.exitCode;
+    }
+    err.write(`k6-fleet: ${(e as Error).stack ?? e}\n`);
+    return ExitCode.generic;
+  } finally {
+    stopListening();
+  }
+}
+
+/** First Ctrl-C (or SIGTERM) stops every runner cleanly; the second exits at once. */
+function stopOnInterrupt(ac: AbortController, err: NodeJS.WriteStream): () => void {
   let interrupts = 0;
   const onSigint = () => {
     interrupts++;
@@ -80,56 +86,44 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
-
-  const tty = Boolean(err.isTTY) && !flags.quiet;
-  let lastPrint = 0;
-  let drawnLines = 0;
-  try {
-    const res = await runLocalFleet({
-      input,
-      scriptText,
-      env,
-      storeRoot: resolve(flags.outDir),
-      k6Path: flags.k6 ?? defaultK6(),
-      signal: ac.signal,
-      extraOutputs: flags.k6Out,
-      sink,
-      onPlan: (plan) => {
-        if (flags.quiet) return;
-        err.write(
-          `k6-fleet: run ${plan.runId} — ${plan.runners.length} runners in ${plan.regions.map((r) => `${r.name} (${r.weight}%, ${r.runners})`).join(', ')}; max ${plan.requirements.maxVUs} VUs\n`,
-        );
-      },
-      onStatus: (status, plan) => {
-        if (flags.quiet) return;
-        const view = renderLiveView(
-          status,
-          plan.regions.map((r) => r.name),
-          tty,
-        );
-        if (tty) {
-          err.write(`${drawnLines ? `\x1b[${drawnLines}A\x1b[J` : ''}${view}\n`);
-          drawnLines = view.split('\n').length;
-        } else if (Date.now() - lastPrint > 5000 || status.phase === 'finished') {
-          lastPrint = Date.now();
-          err.write(`${view}\n`);
-        }
-      },
-    });
-    const summary = res.summary;
-    process.stdout.write(`${renderTextSummary(summary, { color: Boolean(process.stdout.isTTY) })}\n`);
-    if (flags.summaryExport) await writeFile(flags.summaryExport, JSON.stringify(summary, null, 2));
-    err.write(`k6-fleet: report ${res.reportPath}\nk6-fleet: summary ${res.summaryPath}\n`);
-    return summary.fleet.exitCode;
-  } catch (e) {
-    if (e instanceof InvalidInputError) {
-      err.write(`k6-fleet: ${e.message}\n`);
-      return e.exitCode;
-    }
-    err.write(`k6-fleet: ${(e as Error).stack ?? e}\n`);
-    return ExitCode.generic;
-  } finally {
+  return () => {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
-  }
+  };
+}
+
+/** Runs the fleet on this machine with the live view on stderr, then prints the summary. */
+async function runLocally(
+  input: RunInput,
+  scriptText: string,
+  sink: MetricsSink | undefined,
+  flags: RunFlags,
+  signal: AbortSignal,
+): Promise<number> {
+  const err = process.stderr;
+  const tty = Boolean(err.isTTY) && !flags.quiet;
+  const print = liveViewPrinter(err, tty);
+  const res = await runLocalFleet({
+    input,
+    scriptText,
+    env: input.env ?? {},
+    storeRoot: resolve(flags.outDir),
+    k6Path: flags.k6 ?? defaultK6(),
+    signal,
+    extraOutputs: flags.k6Out,
+    sink,
+    onPlan: (plan) => {
+      if (!flags.quiet) err.write(`k6-fleet: ${planAnnouncement(plan)}\n`);
+    },
+    onStatus: (status, plan) => {
+      if (flags.quiet) return;
+      const regions = plan.regions.map((r) => r.name);
+      print(renderLiveView(status, regions, tty), status.phase === 'finished');
+    },
+  });
+  const summary = res.summary;
+  process.stdout.write(`${renderTextSummary(summary, { color: Boolean(process.stdout.isTTY) })}\n`);
+  if (flags.summaryExport) await writeFile(flags.summaryExport, JSON.stringify(summary, null, 2));
+  err.write(`k6-fleet: report ${res.reportPath}\nk6-fleet: summary ${res.summaryPath}\n`);
+  return summary.fleet.exitCode;
 }

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { LiveStats, RunStatus } from '../../contracts';
+import type { LiveStats, Plan, RunStatus } from '../../contracts';
 
 const num = (v: number | null, digits = 0) => (v === null || Number.isNaN(v) ? '—' : v.toFixed(digits));
 const ms = (v: number | null) =>
@@ -50,4 +50,10 @@ export function renderLiveView(status: RunStatus, regions: string[], color: bool
   if (latest) lines.push(c.yellow(`  anomalies: ${status.anomalies!.length}, latest: ${latest.message}`));
   if (status.abort) lines.push(c.yellow(`  aborting: ${status.abort.reason}`));
   return lines.join('\n');
+}
+
+/** The line that announces a planned run: its runners per region and the VUs at most. */
+export function planAnnouncement(plan: Plan): string {
+  const regions = plan.regions.map((r) => `${r.name} (${r.weight}%, ${r.runners})`).join(', ');
+  return `run ${plan.runId} — ${plan.runners.length} runners in ${regions}; max ${plan.requirements.maxVUs} VUs`;
 }

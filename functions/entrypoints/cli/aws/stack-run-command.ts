@@ -1,16 +1,16 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { ExitCode, type RunInput, RunInputSchema, runKeys } from '../../../contracts';
 import { renderTextSummary } from '../../../core/summary/text-summary';
 import { newRunId } from '../../../engine/planner/plan-run';
-import { renderLiveView } from '../../local/live-view';
+import { planAnnouncement, renderLiveView } from '../../local/live-view';
+import { type CliOutput, liveViewPrinter } from '../live-view-printer';
 import type { RunFlags } from '../run-command';
+import { runInputFromFlags } from '../run-input-from-flags';
 import { cliScriptKey } from './cli-script-key';
 import { connectFleetStack } from './connect-fleet-stack';
 import { type ConnectFleetStack, executionConsoleUrl, type FleetStack } from './fleet-stack';
 import { followRun } from './follow-run';
 import { type InterruptSource, processInterrupts } from './interrupts';
-import { type CliOutput, liveViewPrinter } from './live-view-printer';
 import { stackCommandError } from './stack-command-error';
 import { stackRunExitCode } from './stack-exit-code';
 
@@ -41,20 +41,40 @@ const LOCAL_ONLY: [keyof RunFlags, string, string][] = [
   ['k6', '--k6', 'runners use the k6 layer of the deployment'],
 ];
 
-function runInputFor(scriptPath: string, s3Key: string, runId: string, flags: StackRunFlags): RunInput {
-  return {
-    runId,
-    testName: flags.testName ?? basename(scriptPath).replace(/\.[cm]?js$/, ''),
-    script: { s3Key },
-    // No --region: Validate applies the fleet's configured runner regions and weights.
-    ...(flags.region ? { regions: flags.region } : {}),
-    ...(flags.runnersPerRegion ? { runnersPerRegion: flags.runnersPerRegion } : {}),
-    ...(flags.maxVusPerRunner ? { maxVusPerRunner: flags.maxVusPerRunner } : {}),
-    env: flags.env ?? {},
-    tags: flags.tag ?? {},
-    ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
-    ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
-  };
+/**
+ * Refuses local-only flags, reads the script and checks the run input, so a typo fails in
+ * a second; resolves to the exit code when it refuses.
+ */
+async function prepareStackRun(
+  scriptPath: string,
+  flags: StackRunFlags,
+  deps: StackCommandDeps,
+  log: (line: string) => void,
+): Promise<number | { scriptText: string; runId: string; s3Key: string; input: RunInput }> {
+  for (const [key, flag, why] of LOCAL_ONLY) {
+    if (flags[key] !== undefined) {
+      log(`k6-fleet: ${flag} is for local runs only (${why}); leave it out with --stack`);
+      return ExitCode.invalidConfig;
+    }
+  }
+  let scriptText: string;
+  try {
+    scriptText = await readFile(scriptPath, 'utf8');
+  } catch (e) {
+    log(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}`);
+    return ExitCode.invalidConfig;
+  }
+  const runId = (deps.newRunId ?? (() => newRunId(Date.now())))();
+  const s3Key = cliScriptKey(scriptPath, scriptText);
+  // Without --region the input names no regions: Validate applies the fleet's configured ones.
+  // Checked here too, so a typo fails in a second, before anything is uploaded or started.
+  const parsed = RunInputSchema.safeParse(runInputFromFlags(scriptPath, { s3Key }, flags, runId));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    log(`k6-fleet: invalid run input: ${issues.join('; ')}`);
+    return ExitCode.invalidConfig;
+  }
+  return { scriptText, runId, s3Key, input: parsed.data };
 }
 
 /**
@@ -71,29 +91,9 @@ export async function stackRunCommand(
   const err = deps.stderr ?? process.stderr;
   const log = (line: string) => err.write(`${line}\n`);
 
-  for (const [key, flag, why] of LOCAL_ONLY) {
-    if (flags[key] !== undefined) {
-      log(`k6-fleet: ${flag} is for local runs only (${why}); leave it out with --stack`);
-      return ExitCode.invalidConfig;
-    }
-  }
-  let scriptText: string;
-  try {
-    scriptText = await readFile(scriptPath, 'utf8');
-  } catch (e) {
-    log(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}`);
-    return ExitCode.invalidConfig;
-  }
-  const runId = (deps.newRunId ?? (() => newRunId(Date.now())))();
-  const s3Key = cliScriptKey(scriptPath, scriptText);
-  // Checked here too, so a typo fails in a second, before anything is uploaded or started.
-  const parsed = RunInputSchema.safeParse(runInputFor(scriptPath, s3Key, runId, flags));
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
-    log(`k6-fleet: invalid run input: ${issues.join('; ')}`);
-    return ExitCode.invalidConfig;
-  }
-  const input = parsed.data;
+  const prepared = await prepareStackRun(scriptPath, flags, deps, log);
+  if (typeof prepared === 'number') return prepared;
+  const { scriptText, runId, s3Key, input } = prepared;
 
   let stack: FleetStack | undefined;
   try {
@@ -119,9 +119,7 @@ export async function stackRunCommand(
       log,
       onPlan: (plan) => {
         if (flags.quiet) return;
-        log(
-          `k6-fleet: run ${plan.runId} — ${plan.runners.length} runners in ${plan.regions.map((r) => `${r.name} (${r.weight}%, ${r.runners})`).join(', ')}; max ${plan.requirements.maxVUs} VUs`,
-        );
+        log(`k6-fleet: ${planAnnouncement(plan)}`);
       },
       onStatus: (status, plan, final) => {
         if (flags.quiet) return;
