@@ -52,6 +52,8 @@ export const SummarySchema = z.object({
     failedThresholds: z.array(
       z.object({ metric: z.string(), expr: z.string(), failedAt: z.number().optional() }),
     ),
+    /** Set when the run was finalized by `k6-fleet finalize` after its controller died. */
+    finalizedLate: z.object({ at: z.number(), reason: z.string() }).optional(),
     /** Metrics-sink delivery (issue: sinks): written / dropped counts per sink. */
     sinks: z.record(z.string(), z.object({ written: z.number(), dropped: z.number() })).optional(),
     /** Every server series against p95 latency, error rate and request rate, by |r| descending. */

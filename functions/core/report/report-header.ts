@@ -69,6 +69,7 @@ ${row('Duration', esc(formatDurationMs(summary.state.testRunDurationMs)))}
 ${row('Start skew', f.startSkewMs === null ? '—' : `${formatNumber(f.startSkewMs, 1)} ms <span class="muted">(max |resume − barrier| over ${runnerCount} runners)</span>`)}
 ${row('Regions', regionsHtml(summary), true)}
 ${abortHtml(summary)}
+${f.finalizedLate ? row('Finalized late', `${esc(formatInstant(f.finalizedLate.at))}: ${esc(f.finalizedLate.reason)}`, true) : ''}
 ${sinks}
 </dl>
 </header>`;
