@@ -63,7 +63,13 @@ program
     '--stack-region <region>',
     "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
   )
+  .option('--dry-run', 'print the plan and its estimated AWS cost; start nothing')
   .action(async (script: string, flags) => {
+    if (flags.dryRun) {
+      const { dryRunCommand } = await import('../functions/entrypoints/cli/dry-run-command');
+      process.exitCode = await dryRunCommand(script, flags);
+      return;
+    }
     process.exitCode = await runCommand(script, flags);
   });
 

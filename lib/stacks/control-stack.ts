@@ -129,6 +129,7 @@ export class ControlStack extends Stack {
         [HANDLER_ENV.k6Path]: K6Layer.K6_PATH,
         [HANDLER_ENV.runnerTimeoutSeconds]: String(config.runner.timeoutSeconds),
         [HANDLER_ENV.runnerMemoryMb]: String(config.runner.memoryMb),
+        [HANDLER_ENV.runnerArchitecture]: config.runner.architecture,
       },
     });
     bucket.grantRead(plan, 'scripts/*');

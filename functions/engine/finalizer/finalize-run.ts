@@ -12,6 +12,9 @@ import {
   type Summary,
 } from '../../contracts';
 import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
+import { AWS_PRICES } from '../../core/cost/aws-price-table';
+import { estimateRunCost } from '../../core/cost/estimate-run-cost';
+import { runFactsOfRun } from '../../core/cost/run-facts';
 import { MetricTable } from '../../core/metrics/metric-table';
 import { statValue } from '../../core/metrics/summary-values';
 import { renderReportHtml } from '../../core/report/report-html';
@@ -92,9 +95,12 @@ export async function finalizeRun(
   }
   if (Object.keys(state.sinks).length) summary.fleet.sinks = state.sinks;
   if (plan.serverMetrics?.length) await addServerSummary(store, plan, state.server, summary);
+  const timeline = await loadTimeline(store, runId);
+  const assumptions: string[] = [];
+  const facts = runFactsOfRun(plan, summary, results, timeline.length, assumptions);
+  summary.fleet.cost = estimateRunCost(facts, AWS_PRICES, assumptions);
   await putJson(store, keys.summary, summary);
 
-  const timeline = await loadTimeline(store, runId);
   const server = plan.serverMetrics?.length ? await loadServerWindows(store, runId) : undefined;
   const html = renderReportHtml({ summary, timeline, server, uplot: await loadUplotAssets() });
   await store.put(keys.report, html, 'text/html; charset=utf-8');
