@@ -6,6 +6,8 @@ import { getJson } from '../../functions/adapters/store/run-store';
 import {
   type IntervalRecord,
   IntervalRecordSchema,
+  type MetricsOutputKind,
+  MetricsOutputKindSchema,
   type RegionWeight,
   type RunnerResult,
   RunnerResultSchema,
@@ -31,6 +33,13 @@ export interface BenchFleetRun extends LocalFleetResult {
   dispose(): Promise<void>;
 }
 
+/** BENCH_METRICS_OUTPUT=otlp measures a bench on the OTLP fallback (before/after tables). */
+export function benchMetricsOutput(): MetricsOutputKind | undefined {
+  const v = process.env.BENCH_METRICS_OUTPUT;
+  if (v === undefined || v === '') return undefined;
+  return MetricsOutputKindSchema.parse(v);
+}
+
 /** Runs the real local fleet (planner, runner processes, watcher, finalizer) in a temp store. */
 export async function runBenchFleet(o: {
   testName: string;
@@ -39,6 +48,9 @@ export async function runBenchFleet(o: {
   runnersPerRegion: number;
   extraOutputs?: string[];
   intervalSeconds?: number;
+  /** The runners' metrics path; default BENCH_METRICS_OUTPUT (fleet | otlp), else auto
+   * (fleet when the k6 has it). */
+  metricsOutput?: MetricsOutputKind;
   /** The runner processes' pids, once they are spawned. */
   onRunnerPids?: (pids: number[]) => void;
 }): Promise<BenchFleetRun> {
@@ -56,6 +68,7 @@ export async function runBenchFleet(o: {
     storeRoot,
     k6Path: K6_BIN,
     extraOutputs: o.extraOutputs,
+    metricsOutput: o.metricsOutput ?? benchMetricsOutput(),
     onPlan: (_plan, runners) =>
       o.onRunnerPids?.(runners.flatMap((r) => (r.pid === undefined ? [] : [r.pid]))),
   });

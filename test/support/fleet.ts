@@ -28,6 +28,8 @@ export async function runFleet(o: {
   intervalSeconds?: number;
   heartbeatTimeoutSeconds?: number;
   extraOutputs?: string[];
+  /** More run input fields (e.g. serverMetrics). */
+  input?: Record<string, unknown>;
   /** Force a metrics path (the OTLP fallback tests); default: fleet when k6 has it. */
   metricsOutput?: 'fleet' | 'otlp';
   sink?: MetricsSink;
@@ -47,6 +49,7 @@ export async function runFleet(o: {
       env,
       intervalSeconds: o.intervalSeconds ?? 1,
       ...(o.heartbeatTimeoutSeconds ? { heartbeatTimeoutSeconds: o.heartbeatTimeoutSeconds } : {}),
+      ...o.input,
     },
     scriptText: o.script,
     env,

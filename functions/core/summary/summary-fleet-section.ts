@@ -2,6 +2,7 @@ import type { AbortInfo, Summary } from '../../contracts';
 import { formatDuration, formatNumber } from './format';
 import { type Colors, type Row, renderRows } from './format-rows';
 import { clip, FAIL, INDENT, OK, plural } from './summary-layout';
+import { serverLines } from './summary-server-section';
 
 // The FLEET section of the text summary: what k6 alone cannot say about a distributed run.
 
@@ -73,6 +74,7 @@ export function fleetSection(s: Summary, c: Colors, width: number | undefined): 
       lines.push(`${' '.repeat(INDENT)}… and ${f.anomalies.length - shown.length} more`);
     }
   }
+  lines.push(...serverLines(s, c, fitWidth));
   return lines;
 }
 

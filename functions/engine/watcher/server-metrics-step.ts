@@ -1,10 +1,11 @@
-import type { ServerReadResult } from '../../adapters/prometheus/prometheus-reader';
+import { readPrometheusWindow, type ServerReadResult } from '../../adapters/prometheus/prometheus-reader';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { putJson, type RunStore } from '../../adapters/store/run-store';
 import { storedCorrelations } from '../../adapters/store/server-window-store';
 import {
   type Anomaly,
   type Plan,
+  type PrometheusSource,
   type RollupPoint,
   runKeys,
   type ServerMetricSource,
@@ -14,6 +15,7 @@ import {
   type ServerWindow,
   sourceLabel,
 } from '../../contracts';
+import type { WatchState } from '../../contracts/watch-state';
 import { newAnomalies } from '../../core/anomaly/detect-anomalies';
 import { poolSaturationFindings } from '../../core/anomaly/pool-saturation';
 import { LIVE_TOP, topSeries } from '../../core/server-metrics/top-series';
@@ -127,4 +129,36 @@ function distinctSeries(samples: ServerSample[]): ServerSample[] {
 
 export function serverOverview(state: ServerScrapeState): ServerOverview {
   return { sources: state.sources, top: state.latest, correlations: state.correlations.slice(0, LIVE_TOP) };
+}
+
+/** Local mode reads Prometheus sources only; the AWS watcher passes a CloudWatch reader too. */
+export const DEFAULT_SERVER_READERS: ServerReaders = {
+  prometheus: (source, prev) => readPrometheusWindow(source as PrometheusSource, prev),
+};
+
+/** Most anomalies a run keeps (as the k6-side rules do). */
+const MAX_ANOMALIES = 200;
+
+/**
+ * The watch tick's server-metrics part: reads this window's sources (state kept in the
+ * watch state), records pool-saturation anomalies beside the k6-side ones, and sends
+ * them to the sink as events.
+ */
+export async function serverMetricsTick(
+  t: Omit<ServerStepInput, 'state' | 'startAt' | 'latestPoint' | 'recentPoints'> & { watch: WatchState },
+): Promise<void> {
+  const { watch, plan } = t;
+  if (!plan.serverMetrics?.length) return;
+  watch.server ??= initialServerState(plan);
+  const result = await collectServerMetrics({
+    ...t,
+    state: watch.server,
+    startAt: watch.startAt,
+    latestPoint: watch.lastPoint,
+    recentPoints: watch.recentPoints,
+  });
+  for (const a of result?.anomalies ?? []) {
+    if (watch.anomalies.length < MAX_ANOMALIES) watch.anomalies.push(a);
+    await t.sink?.writeEvent(plan.runId, plan.testName, { at: a.at, kind: 'anomaly', text: a.message });
+  }
 }

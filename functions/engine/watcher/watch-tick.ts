@@ -24,11 +24,19 @@ import { missingRunners, passStartBarrier, runnerFailureAborts, thresholdAbort }
 import { collectIntervals, collectReady, collectResults } from './collect-runner-output';
 import { emitWindows, mergeIntervals } from './rollup-windows';
 import { runStatus } from './run-status-report';
+import {
+  DEFAULT_SERVER_READERS,
+  type ServerReaders,
+  serverMetricsTick,
+  serverOverview,
+} from './server-metrics-step';
 
 export interface WatchTickOptions {
   now?: number;
   /** Where intervals, rollups, thresholds and events also go; flushed before the tick ends. */
   sink?: MetricsSink;
+  /** How server metric sources are read. @default Prometheus only (DEFAULT_SERVER_READERS) */
+  serverReaders?: ServerReaders;
   /**
    * Write control.json (heartbeat, barrier, abort). Off for a late finalize's catch-up tick:
    * a dead controller must not seem alive again. @default true
@@ -81,6 +89,15 @@ export async function watchTick(
   if (finished) state.finishedAt ??= now;
 
   await publishWindows(store, runId, plan, state, emitWindows(state, plan, now, finished), sink);
+  await serverMetricsTick({
+    store,
+    plan,
+    watch: state,
+    finished,
+    now,
+    readers: opts.serverReaders ?? DEFAULT_SERVER_READERS,
+    sink,
+  });
   if (sink && sinkBefore) {
     await writeTickToSink(sink, sinkBefore, plan, state, { runId, now, judged, before, finished });
   }
@@ -98,6 +115,7 @@ export async function watchTick(
     abort,
     finished,
   });
+  if (state.server) status.server = serverOverview(state.server);
   state.table = table.toJSON();
   state.thresholds = evaluator.toJSON();
   await putJson(store, keys.watchState, state);
