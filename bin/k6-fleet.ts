@@ -123,4 +123,60 @@ program
     process.exitCode = await finalizeCommand(runId, flags);
   });
 
+const stackOptions = (c: Command) =>
+  c
+    .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
+    .option('--stack <name>', 'read the run store of this control stack (S3) instead of the local folder')
+    .option(
+      '--stack-region <region>',
+      "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
+    );
+
+stackOptions(
+  program
+    .command('history')
+    .description(
+      'the runs of a test, oldest first: verdict, requests, req/s, p50/p95/p99, errors; trends and change points',
+    )
+    .argument('<testName>', 'the test name (--test-name of run; default the script file name)'),
+)
+  .option('--last <n>', 'only the newest N runs', parsePositiveInt)
+  .option('--skip <n>', 'skip the newest N runs first (page back)', parsePositiveInt)
+  .option('--regions', 'a line per region under each run')
+  .option('--json <file>', 'write { testName, runs, changePoints } here')
+  .action(async (testName: string, flags) => {
+    const { historyCommand } = await import('../functions/entrypoints/cli/history-command');
+    process.exitCode = await historyCommand(testName, flags);
+  });
+
+stackOptions(
+  program
+    .command('compare')
+    .description(
+      'compare a run with a baseline run per metric, region and scenario: exit 0 no regression, 99 regression, 104 unknown or incomparable runs',
+    )
+    .argument('<baseline>', 'baseline run id, or baseline | previous | previous-passed')
+    .argument('<runId>', 'the run to judge'),
+)
+  .option(
+    '--json <file>',
+    'write { verdict, metrics: [{ metric, stat, region, baseline, current, changePct, pValue, classification }] } here',
+  )
+  .option('--force', 'compare runs of different tests')
+  .option('--all', 'print every row (default: fleet rows and rows that do not pass)')
+  .action(async (baseline: string, runId: string, flags) => {
+    const { compareCommand } = await import('../functions/entrypoints/cli/compare-command');
+    process.exitCode = await compareCommand(baseline, runId, flags);
+  });
+
+stackOptions(
+  program
+    .command('baseline')
+    .description("mark a run as its test's baseline (run --baseline baseline, compare baseline <runId>)")
+    .argument('<runId>', 'the run id'),
+).action(async (runId: string, flags) => {
+  const { baselineCommand } = await import('../functions/entrypoints/cli/baseline-command');
+  process.exitCode = await baselineCommand(runId, flags);
+});
+
 await program.parseAsync(process.argv);

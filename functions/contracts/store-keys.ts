@@ -41,3 +41,27 @@ export type RunKeys = ReturnType<typeof runKeys>;
 /** history/<testName>/<runId>.json: one line of history per finished run. */
 export const historyKey = (testName: string, runId: string) =>
   `history/${encodeURIComponent(testName)}/${runId}.json`;
+
+/** Everything under it outlives run data (the bucket's history lifecycle rule). */
+export const HISTORY_PREFIX = 'history/';
+
+/**
+ * The rest of the history layout. Names with '@' cannot clash with a test (encodeURIComponent
+ * escapes '@') or a run id (RUN_ID_PATTERN has none).
+ */
+export const historyKeys = (testName: string) => {
+  const p = `${HISTORY_PREFIX}${encodeURIComponent(testName)}`;
+  return {
+    /** Records and the index of one test. */
+    prefix: `${p}/`,
+    /** One small entry per run, sorted by start time: listing reads these, not the records. */
+    indexPrefix: `${p}/@index/`,
+    indexEntry: (at: number, runId: string) =>
+      `${p}/@index/${String(Math.max(0, at)).padStart(15, '0')}-${runId}.json`,
+    /** The run marked as this test's baseline (`k6-fleet baseline <runId>`). */
+    baseline: `${p}/@baseline.json`,
+  };
+};
+
+/** history/@runs/<runId>.json → { testName }: finds a run's history after its run data expired. */
+export const historyRunPointerKey = (runId: string) => `${HISTORY_PREFIX}@runs/${runId}.json`;

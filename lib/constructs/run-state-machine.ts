@@ -76,6 +76,7 @@ const okOf = (path: string) => `${path}.${field<ValidateResult>('ok')}`;
 const causeOf = (path: string) => `${path}.${field<NotOk<ValidateResult>>('cause')}`;
 const runIdPath = `${at.validation}.${field<Ok<ValidateResult>>('runId')}`;
 const normalizedInputPath = `${at.validation}.${field<Ok<ValidateResult>>('input')}`;
+const runRef = { 'runId.$': runIdPath };
 
 /**
  * The run, as a Standard state machine:
@@ -89,138 +90,23 @@ const normalizedInputPath = `${at.validation}.${field<Ok<ValidateResult>>('input
 export class RunStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
   readonly logGroup: logs.LogGroup;
+  private readonly controlPlaneError: sfn.Fail;
 
   constructor(scope: Construct, id: string, props: RunStateMachineProps) {
     super(scope, id);
-    const s = RUN_STATES;
-
-    const controlPlaneError = new sfn.Fail(this, s.controlPlaneError, {
+    this.controlPlaneError = new sfn.Fail(this, RUN_STATES.controlPlaneError, {
       error: RUN_ERRORS.runFailed,
       causePath: `${at.error}.Cause`,
       comment: 'An unexpected error in a control Lambda; the cause holds its message.',
     });
-    const invoke = (
-      name: string,
-      fn: lambda.IFunction,
-      payload: Record<string, unknown>,
-      resultPath: string,
-    ) => {
-      const task = new tasks.LambdaInvoke(this, name, {
-        lambdaFunction: fn,
-        payload: sfn.TaskInput.fromObject(payload),
-        payloadResponseOnly: true,
-        retryOnServiceExceptions: true,
-        resultPath,
-      });
-      task.addCatch(controlPlaneError, { resultPath: at.error });
-      return task;
+    const st: RunStates = {
+      ...this.validateStates(props),
+      ...this.planStates(props),
+      ...this.dispatchStates(props),
+      ...this.watchStates(props),
+      ...this.finalizeStates(props),
     };
-
-    const start = new sfn.Pass(this, s.start, {
-      comment: 'Keeps the raw input beside the execution name (the default run id).',
-      parameters: {
-        [`${field<ExecutionState>('input')}.$`]: '$',
-        [`${field<ExecutionState>('executionName')}.$`]: '$$.Execution.Name',
-      },
-    });
-    const validate = invoke(
-      s.validate,
-      props.validate,
-      {
-        [`${field<ExecutionState>('input')}.$`]: at.input,
-        [`${field<ExecutionState>('executionName')}.$`]: at.executionName,
-      },
-      at.validation,
-    );
-    const invalidInput = new sfn.Fail(this, s.invalidInput, {
-      error: RUN_ERRORS.invalidInput,
-      causePath: causeOf(at.validation),
-    });
-
-    const runRef = { 'runId.$': runIdPath };
-    const plan = invoke(s.plan, props.plan, { ...runRef, 'input.$': normalizedInputPath }, at.plan);
-    const scriptRejected = new sfn.Fail(this, s.scriptRejected, {
-      error: RUN_ERRORS.invalidInput,
-      causePath: causeOf(at.plan),
-    });
-
-    const dispatch = invoke(
-      s.dispatch,
-      props.dispatch,
-      { ...runRef, 'input.$': normalizedInputPath },
-      at.dispatch,
-    );
-    const dispatchFailed = new sfn.Fail(this, s.dispatchFailed, {
-      error: RUN_ERRORS.runFailed,
-      causePath: causeOf(at.dispatch),
-    });
-
-    const watch = invoke(s.watch, props.watch, runRef, at.watch);
-    // A tick that hits a transient S3 error is simply retried; the runners' heartbeat
-    // timeout is far longer than these retries.
-    watch.addRetry({
-      errors: ['States.TaskFailed'],
-      maxAttempts: 3,
-      interval: Duration.seconds(2),
-      backoffRate: 2,
-    });
-    const waitTick = new sfn.Wait(this, s.waitTick, { time: sfn.WaitTime.duration(props.watchInterval) });
-
-    const finalize = invoke(s.finalize, props.finalize, runRef, at.result);
-    const passed = new sfn.Succeed(this, s.passed, { outputPath: at.result });
-    const thresholdsFailed = new sfn.Fail(this, s.thresholdsFailed, {
-      error: RUN_ERRORS.thresholdsFailed,
-      causePath: `${at.result}.${field<FinalizeResult>('cause')}`,
-    });
-    const runFailed = new sfn.Fail(this, s.runFailed, {
-      error: RUN_ERRORS.runFailed,
-      causePath: `${at.result}.${field<FinalizeResult>('cause')}`,
-    });
-    const verdictPath = `${at.result}.${field<FinalizeResult>('verdict')}`;
-    const phasePath = `${at.watch}.${field<WatchResult>('phase')}`;
-
-    const definition = start
-      .next(validate)
-      .next(
-        new sfn.Choice(this, s.isInputValid)
-          .when(sfn.Condition.booleanEquals(okOf(at.validation), false), invalidInput)
-          .otherwise(
-            plan.next(
-              new sfn.Choice(this, s.isPlanned)
-                .when(
-                  sfn.Condition.booleanEquals(`${at.plan}.${field<PlanResult>('ok')}`, false),
-                  scriptRejected,
-                )
-                .otherwise(
-                  dispatch.next(
-                    new sfn.Choice(this, s.isDispatched)
-                      .when(
-                        sfn.Condition.booleanEquals(`${at.dispatch}.${field<DispatchResult>('ok')}`, false),
-                        dispatchFailed,
-                      )
-                      .otherwise(
-                        watch.next(
-                          new sfn.Choice(this, s.isFinished)
-                            .when(
-                              sfn.Condition.stringEquals(phasePath, 'finished'),
-                              finalize.next(
-                                new sfn.Choice(this, s.verdict)
-                                  .when(sfn.Condition.stringEquals(verdictPath, 'passed'), passed)
-                                  .when(
-                                    sfn.Condition.stringEquals(verdictPath, 'thresholds-failed'),
-                                    thresholdsFailed,
-                                  )
-                                  .otherwise(runFailed),
-                              ),
-                            )
-                            .otherwise(waitTick.next(watch)),
-                        ),
-                      ),
-                  ),
-                ),
-            ),
-          ),
-      );
+    const definition = st.start.next(st.validate).next(this.afterValidate(st));
 
     this.logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
@@ -234,4 +120,157 @@ export class RunStateMachine extends Construct {
       comment: 'k6-fleet run: Validate → Plan → Dispatch → Watch loop → Finalize',
     });
   }
+
+  /** A control Lambda task; anything it throws ends the run in ControlPlaneError. */
+  private invoke(
+    name: string,
+    fn: lambda.IFunction,
+    payload: Record<string, unknown>,
+    resultPath: string,
+  ): tasks.LambdaInvoke {
+    const task = new tasks.LambdaInvoke(this, name, {
+      lambdaFunction: fn,
+      payload: sfn.TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+      resultPath,
+    });
+    task.addCatch(this.controlPlaneError, { resultPath: at.error });
+    return task;
+  }
+
+  private validateStates(props: RunStateMachineProps) {
+    const s = RUN_STATES;
+    const start = new sfn.Pass(this, s.start, {
+      comment: 'Keeps the raw input beside the execution name (the default run id).',
+      parameters: {
+        [`${field<ExecutionState>('input')}.$`]: '$',
+        [`${field<ExecutionState>('executionName')}.$`]: '$$.Execution.Name',
+      },
+    });
+    const validate = this.invoke(
+      s.validate,
+      props.validate,
+      {
+        [`${field<ExecutionState>('input')}.$`]: at.input,
+        [`${field<ExecutionState>('executionName')}.$`]: at.executionName,
+      },
+      at.validation,
+    );
+    const invalidInput = new sfn.Fail(this, s.invalidInput, {
+      error: RUN_ERRORS.invalidInput,
+      causePath: causeOf(at.validation),
+    });
+    return { start, validate, invalidInput };
+  }
+
+  private planStates(props: RunStateMachineProps) {
+    const s = RUN_STATES;
+    const plan = this.invoke(s.plan, props.plan, { ...runRef, 'input.$': normalizedInputPath }, at.plan);
+    const scriptRejected = new sfn.Fail(this, s.scriptRejected, {
+      error: RUN_ERRORS.invalidInput,
+      causePath: causeOf(at.plan),
+    });
+    return { plan, scriptRejected };
+  }
+
+  private dispatchStates(props: RunStateMachineProps) {
+    const s = RUN_STATES;
+    const dispatch = this.invoke(
+      s.dispatch,
+      props.dispatch,
+      { ...runRef, 'input.$': normalizedInputPath },
+      at.dispatch,
+    );
+    const dispatchFailed = new sfn.Fail(this, s.dispatchFailed, {
+      error: RUN_ERRORS.runFailed,
+      causePath: causeOf(at.dispatch),
+    });
+    return { dispatch, dispatchFailed };
+  }
+
+  private watchStates(props: RunStateMachineProps) {
+    const s = RUN_STATES;
+    const watch = this.invoke(s.watch, props.watch, runRef, at.watch);
+    // A tick that hits a transient S3 error is simply retried; the runners' heartbeat
+    // timeout is far longer than these retries.
+    watch.addRetry({
+      errors: ['States.TaskFailed'],
+      maxAttempts: 3,
+      interval: Duration.seconds(2),
+      backoffRate: 2,
+    });
+    const waitTick = new sfn.Wait(this, s.waitTick, { time: sfn.WaitTime.duration(props.watchInterval) });
+    return { watch, waitTick };
+  }
+
+  private finalizeStates(props: RunStateMachineProps) {
+    const s = RUN_STATES;
+    const finalize = this.invoke(s.finalize, props.finalize, runRef, at.result);
+    const passed = new sfn.Succeed(this, s.passed, { outputPath: at.result });
+    const thresholdsFailed = new sfn.Fail(this, s.thresholdsFailed, {
+      error: RUN_ERRORS.thresholdsFailed,
+      causePath: `${at.result}.${field<FinalizeResult>('cause')}`,
+    });
+    const runFailed = new sfn.Fail(this, s.runFailed, {
+      error: RUN_ERRORS.runFailed,
+      causePath: `${at.result}.${field<FinalizeResult>('cause')}`,
+    });
+    return { finalize, passed, thresholdsFailed, runFailed };
+  }
+
+  // The chain, one Choice per step: each step's `ok: false` ends in its Fail state.
+
+  private afterValidate(st: RunStates): sfn.IChainable {
+    return new sfn.Choice(this, RUN_STATES.isInputValid)
+      .when(sfn.Condition.booleanEquals(okOf(at.validation), false), st.invalidInput)
+      .otherwise(st.plan.next(this.afterPlan(st)));
+  }
+
+  private afterPlan(st: RunStates): sfn.IChainable {
+    return new sfn.Choice(this, RUN_STATES.isPlanned)
+      .when(sfn.Condition.booleanEquals(`${at.plan}.${field<PlanResult>('ok')}`, false), st.scriptRejected)
+      .otherwise(st.dispatch.next(this.afterDispatch(st)));
+  }
+
+  private afterDispatch(st: RunStates): sfn.IChainable {
+    return new sfn.Choice(this, RUN_STATES.isDispatched)
+      .when(
+        sfn.Condition.booleanEquals(`${at.dispatch}.${field<DispatchResult>('ok')}`, false),
+        st.dispatchFailed,
+      )
+      .otherwise(st.watch.next(this.afterWatch(st)));
+  }
+
+  /** The watch loop: tick, wait, tick … until the watcher reports the run finished. */
+  private afterWatch(st: RunStates): sfn.IChainable {
+    const phasePath = `${at.watch}.${field<WatchResult>('phase')}`;
+    return new sfn.Choice(this, RUN_STATES.isFinished)
+      .when(sfn.Condition.stringEquals(phasePath, 'finished'), st.finalize.next(this.verdict(st)))
+      .otherwise(st.waitTick.next(st.watch));
+  }
+
+  private verdict(st: RunStates): sfn.IChainable {
+    const verdictPath = `${at.result}.${field<FinalizeResult>('verdict')}`;
+    return new sfn.Choice(this, RUN_STATES.verdict)
+      .when(sfn.Condition.stringEquals(verdictPath, 'passed'), st.passed)
+      .when(sfn.Condition.stringEquals(verdictPath, 'thresholds-failed'), st.thresholdsFailed)
+      .otherwise(st.runFailed);
+  }
+}
+
+interface RunStates {
+  start: sfn.Pass;
+  validate: tasks.LambdaInvoke;
+  invalidInput: sfn.Fail;
+  plan: tasks.LambdaInvoke;
+  scriptRejected: sfn.Fail;
+  dispatch: tasks.LambdaInvoke;
+  dispatchFailed: sfn.Fail;
+  watch: tasks.LambdaInvoke;
+  waitTick: sfn.Wait;
+  finalize: tasks.LambdaInvoke;
+  passed: sfn.Succeed;
+  thresholdsFailed: sfn.Fail;
+  runFailed: sfn.Fail;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalRunStore } from '../../functions/adapters/store/local-run-store';
-import { HistoryRecordSchema, type RunStatus, runKeys, SummarySchema } from '../../functions/contracts';
+import { HistoryRecordV2Schema, type RunStatus, runKeys, SummarySchema } from '../../functions/contracts';
 import { runCli, startCli } from '../support/cli';
 import { processesMatching } from '../support/processes';
 import { useTarget } from '../support/target';
@@ -107,13 +107,13 @@ describe('k6-fleet finalize', () => {
     expect(res.code).toBe(255);
     expect(res.stderr).toMatch(new RegExp(`run ${runId} finalized late`));
     expect(res.stdout).toMatch(/http_reqs/);
-    const history = HistoryRecordSchema.parse(
+    const history = HistoryRecordV2Schema.parse(
       JSON.parse(
         (await store.get(`history/${encodeURIComponent(summary.testName)}/${runId}.json`)) ?? 'null',
       ),
     );
     expect(history.finalizedLate).toBe(summary.fleet.finalizedLate?.reason);
-    expect(history.requests).toBe(requests);
+    expect(history.headline.requests).toBe(requests);
     expect(await store.get(runKeys(runId).report)).toMatch(/Finalized late/);
     expect(again.code).toBe(104);
     expect(again.stderr).toMatch(/already finalized/);

@@ -207,15 +207,20 @@ describe('direction rules and classification', () => {
     expect(
       classifyRow(latency, { baseline: 20, current: 21.5, wholeRunP: 1e-9, windowsP: 1e-4 }).classification,
     ).toBe('marginal');
-    // A throughput drop fails, a rise passes.
+    // Without per-window values the whole-run test alone cannot fail a row.
     expect(
-      classifyRow(throughput, { baseline: 100, current: 50, wholeRunP: 1, windowsP: 1e-4 }).classification,
+      classifyRow(latency, { baseline: 20, current: 30, wholeRunP: 1e-9, windowsP: null }).classification,
     ).toBe('marginal');
+    // Counters have no whole-run test: the per-window test decides; a drop fails, a rise passes.
     expect(
-      classifyRow(throughput, { baseline: 100, current: 50, wholeRunP: 1e-4, windowsP: 1e-4 }).classification,
-    ).toBe('fail');
+      classifyRow(throughput, { baseline: 100, current: 50, wholeRunP: null, windowsP: 0.2 }).classification,
+    ).toBe('marginal');
+    expect(classifyRow(throughput, { baseline: 100, current: 50, wholeRunP: null, windowsP: 1e-4 })).toEqual({
+      classification: 'fail',
+      pValue: 1e-4,
+    });
     expect(
-      classifyRow(throughput, { baseline: 100, current: 150, wholeRunP: 1e-4, windowsP: 1e-4 })
+      classifyRow(throughput, { baseline: 100, current: 150, wholeRunP: null, windowsP: 1e-4 })
         .classification,
     ).toBe('pass');
   });

@@ -34,8 +34,20 @@ export function liveDashboard(dialect: QueryDialect): dashboard.DashboardBuilder
       queryVariable(d, VAR.region, 'Region', d.regions(), { multi: true }),
       ...cloudwatchVariables(),
     ])
-    .annotation(eventAnnotation(d, f))
-    .withRow(row('Now (global)'))
+    .annotation(eventAnnotation(d, f));
+  nowRow(b, d);
+  globalRow(b, d);
+  perRegionRow(b, d);
+  thresholdsAndRunnersRows(b, d);
+  b.withRow(row('Target (CloudWatch)'));
+  for (const p of cloudwatchPanels()) b.withPanel(p);
+  return b;
+}
+
+/** The latest window, fleet-wide, as big numbers. */
+function nowRow(b: dashboard.DashboardBuilder, d: QueryDialect): void {
+  const f = d.flavor;
+  b.withRow(row('Now (global)'))
     .withPanel(statPanel(f, 'Requests/s', d.rollupGlobal(['rps']), { unit: 'reqps', decimals: 0 }))
     .withPanel(statPanel(f, 'VUs', d.rollupGlobal(['vus']), { decimals: 0 }))
     .withPanel(
@@ -52,8 +64,13 @@ export function liveDashboard(dialect: QueryDialect): dashboard.DashboardBuilder
     .withPanel(statPanel(f, 'p99', d.rollupGlobal(['p99']), { unit: 'ms', decimals: 1 }))
     .withPanel(
       statPanel(f, 'Checks passed', d.rollupGlobal(['checks_rate']), { unit: 'percentunit', decimals: 2 }),
-    )
-    .withRow(row('Global'))
+    );
+}
+
+/** Fleet-wide series over the run. */
+function globalRow(b: dashboard.DashboardBuilder, d: QueryDialect): void {
+  const f = d.flavor;
+  b.withRow(row('Global'))
     .withPanel(timeSeriesPanel(f, 'Requests/s and VUs', [d.rollupGlobal(['rps', 'vus'])]))
     .withPanel(
       timeSeriesPanel(
@@ -82,8 +99,13 @@ export function liveDashboard(dialect: QueryDialect): dashboard.DashboardBuilder
           width: 24,
         },
       ),
-    )
-    .withRow(row('Per region'))
+    );
+}
+
+/** The same series split by region. */
+function perRegionRow(b: dashboard.DashboardBuilder, d: QueryDialect): void {
+  const f = d.flavor;
+  b.withRow(row('Per region'))
     .withPanel(timeSeriesPanel(f, 'Requests/s by region', [d.rollupByRegion('rps')], { unit: 'reqps' }))
     .withPanel(timeSeriesPanel(f, 'p95 by region', [d.rollupByRegion('p95')], { unit: 'ms' }))
     .withPanel(timeSeriesPanel(f, 'p99 by region', [d.rollupByRegion('p99')], { unit: 'ms' }))
@@ -91,8 +113,13 @@ export function liveDashboard(dialect: QueryDialect): dashboard.DashboardBuilder
       timeSeriesPanel(f, 'Error rate by region', [d.rollupByRegion('error_rate')], { unit: 'percentunit' }),
     )
     .withPanel(timeSeriesPanel(f, 'VUs by region', [d.rollupByRegion('vus')]))
-    .withPanel(timeSeriesPanel(f, 'p50 by region', [d.rollupByRegion('p50')], { unit: 'ms' }))
-    .withRow(row('Thresholds and checks'))
+    .withPanel(timeSeriesPanel(f, 'p50 by region', [d.rollupByRegion('p50')], { unit: 'ms' }));
+}
+
+/** Thresholds and checks on merged data, then each runner's CPU and memory. */
+function thresholdsAndRunnersRows(b: dashboard.DashboardBuilder, d: QueryDialect): void {
+  const f = d.flavor;
+  b.withRow(row('Thresholds and checks'))
     .withPanel(
       tablePanel(f, 'Thresholds (latest, evaluated on merged data)', d.thresholdsTable(), {
         mappings: PASS_FAIL,
@@ -103,8 +130,5 @@ export function liveDashboard(dialect: QueryDialect): dashboard.DashboardBuilder
     .withPanel(timeSeriesPanel(f, 'Runner CPU', [d.processByRunner('cpu')], { unit: 'percent' }))
     .withPanel(timeSeriesPanel(f, 'Runner memory (RSS)', [d.processByRunner('rss')], { unit: 'bytes' }))
     .withPanel(timeSeriesPanel(f, 'k6 CPU per runner', [d.processByRunner('k6_cpu')], { unit: 'percent' }))
-    .withPanel(timeSeriesPanel(f, 'k6 memory per runner', [d.processByRunner('k6_rss')], { unit: 'bytes' }))
-    .withRow(row('Target (CloudWatch)'));
-  for (const p of cloudwatchPanels()) b.withPanel(p);
-  return b;
+    .withPanel(timeSeriesPanel(f, 'k6 memory per runner', [d.processByRunner('k6_rss')], { unit: 'bytes' }));
 }

@@ -6,9 +6,9 @@ export type Classification = 'pass' | 'marginal' | 'fail';
 export interface RowEvidence {
   baseline: number | null;
   current: number | null;
-  /** Whole-run test (quantile test on buckets, proportion test, or per-window for counters). */
-  wholeRunP: number;
-  /** Per-window Mann–Whitney p-value; null when either run has too few windows to test. */
+  /** Whole-run test (quantile test on buckets, proportion test); null for counters, which have none. */
+  wholeRunP: number | null;
+  /** Per-window Mann–Whitney p-value; null when either run has too few windows (or none kept). */
   windowsP: number | null;
 }
 
@@ -21,19 +21,22 @@ export const FAIL_ALPHA = 0.01;
  * its p-value is the larger of the two) — the whole-run test sees a shift of the
  * distribution, the per-window test that it persists across the run rather than one bad
  * moment. Marginal: beyond the tolerance the worse way without that evidence, or
- * significant and past half the tolerance. Everything else passes.
+ * significant and past half the tolerance. Everything else passes. Without per-window
+ * values a row cannot fail (nothing shows the change lasted): marginal at most.
  */
 export function classifyRow(
   rule: DirectionRule,
   e: RowEvidence,
 ): { classification: Classification; pValue: number } {
-  const pValue = e.windowsP === null ? e.wholeRunP : Math.max(e.wholeRunP, e.windowsP);
+  const pValue =
+    e.wholeRunP === null && e.windowsP === null ? 1 : Math.max(e.wholeRunP ?? 0, e.windowsP ?? 0);
   if (e.baseline === null || e.current === null) return { classification: 'pass', pValue };
   const delta = e.current - e.baseline;
   if (worseSign(rule, delta) <= 0) return { classification: 'pass', pValue };
   const tol = toleranceOf(rule, e.baseline);
   const significant = pValue < FAIL_ALPHA;
-  if (Math.abs(delta) > tol) return { classification: significant ? 'fail' : 'marginal', pValue };
+  if (Math.abs(delta) > tol)
+    return { classification: significant && e.windowsP !== null ? 'fail' : 'marginal', pValue };
   if (significant && Math.abs(delta) > tol / 2) return { classification: 'marginal', pValue };
   return { classification: 'pass', pValue };
 }

@@ -3,14 +3,7 @@ import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { loadPlan } from '../../adapters/store/plan-store';
 import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
 import { loadServerWindows } from '../../adapters/store/server-window-store';
-import {
-  type HistoryRecord,
-  historyKey,
-  type RollupPoint,
-  RollupPointSchema,
-  runKeys,
-  type Summary,
-} from '../../contracts';
+import { type RollupPoint, RollupPointSchema, runKeys, type Summary } from '../../contracts';
 import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
 import { MetricTable } from '../../core/metrics/metric-table';
 import { statValue } from '../../core/metrics/summary-values';
@@ -19,6 +12,7 @@ import { buildSummary } from '../../core/summary/build-summary';
 import { ThresholdEvaluator } from '../../core/thresholds/evaluate';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { decideVerdict } from '../../core/verdict/verdict';
+import { recordHistory } from './record-history';
 import { addServerSummary } from './server-summary-step';
 
 export interface FinalizeResult {
@@ -99,25 +93,7 @@ export async function finalizeRun(
   const html = renderReportHtml({ summary, timeline, server, uplot: await loadUplotAssets() });
   await store.put(keys.report, html, 'text/html; charset=utf-8');
 
-  const last = timeline.at(-1);
-  const http = summary.metrics.http_req_duration?.values;
-  const record: HistoryRecord = {
-    v: 1,
-    runId,
-    testName: plan.testName,
-    startAt: startAt ?? null,
-    durationMs,
-    verdict: verdict.verdict,
-    exitCode: verdict.exitCode,
-    requests: summary.metrics.http_reqs?.values.count ?? 0,
-    rps: summary.metrics.http_reqs?.values.rate ?? 0,
-    p95: http?.['p(95)'] ?? null,
-    errorRate: summary.metrics.http_req_failed?.values.rate ?? null,
-    regions: plan.regions.map((r) => r.name),
-    lastWindowRps: last?.global.rps ?? null,
-    ...(opts.late ? { finalizedLate: opts.late.reason } : {}),
-  };
-  await putJson(store, historyKey(plan.testName, runId), record);
+  await recordHistory(store, { plan, summary, table, startAt });
   return { summary, summaryKey: keys.summary, reportKey: keys.report };
 }
 
