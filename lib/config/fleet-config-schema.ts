@@ -72,6 +72,8 @@ export const BucketSettingsSchema = z
     retentionDays: z.number().int().min(1).default(90),
     /** Days the bulky per-interval records are kept (the summary keeps the totals). @default 7 */
     intervalRetentionDays: z.number().int().min(1).default(7),
+    /** Days history records (history/: what compare and history read) are kept; ≥ retentionDays. @default forever */
+    historyRetentionDays: z.number().int().min(1).optional(),
     /** Keep the bucket (and its runs) on `cdk destroy`. @default true */
     retainOnDelete: z.boolean().default(true),
   })

@@ -2,6 +2,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { INTERVAL_OBJECT_TAG } from '../../functions/adapters/store/s3-run-store';
+import { HISTORY_PREFIX } from '../../functions/contracts/store-keys';
 
 export interface RunStoreBucketProps {
   /** Globally unique bucket name (deterministic, so runner stacks can name it too). */
@@ -10,6 +11,12 @@ export interface RunStoreBucketProps {
   readonly retentionDays: number;
   /** Days interval records (tagged by the S3 run store) are kept. */
   readonly intervalRetentionDays: number;
+  /**
+   * Days a run's history record (and its index entry) under history/ is kept: its own
+   * retention, separate from runs/, so last year's campaign can still be compared.
+   * @default - forever (no expiration rule covers history/)
+   */
+  readonly historyRetentionDays?: number;
   /**
    * Keep the bucket and its runs on `cdk destroy`.
    * @default true
@@ -29,6 +36,11 @@ export class RunStoreBucket extends Construct {
   constructor(scope: Construct, id: string, props: RunStoreBucketProps) {
     super(scope, id);
     const retain = props.retainOnDelete ?? true;
+    if (props.historyRetentionDays !== undefined && props.historyRetentionDays < props.retentionDays) {
+      throw new Error(
+        `historyRetentionDays (${props.historyRetentionDays}) must be at least retentionDays (${props.retentionDays}): history records outlive run data`,
+      );
+    }
     const removal = retain
       ? { removalPolicy: RemovalPolicy.RETAIN }
       : { removalPolicy: RemovalPolicy.DESTROY, autoDeleteObjects: true };
@@ -70,6 +82,16 @@ export class RunStoreBucket extends Construct {
           tagFilters: { [INTERVAL_OBJECT_TAG.key]: INTERVAL_OBJECT_TAG.value },
           expiration: Duration.days(Math.min(props.intervalRetentionDays, props.retentionDays)),
         },
+        // history/ (records, index, baselines) has no rule unless a retention is set: kept forever.
+        ...(props.historyRetentionDays !== undefined
+          ? [
+              {
+                id: 'expire-history',
+                prefix: HISTORY_PREFIX,
+                expiration: Duration.days(props.historyRetentionDays),
+              },
+            ]
+          : []),
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       ...removal,

@@ -51,6 +51,7 @@ export class ControlStack extends Stack {
       bucketName: names.bucket,
       retentionDays: config.bucket.retentionDays,
       intervalRetentionDays: config.bucket.intervalRetentionDays,
+      historyRetentionDays: config.bucket.historyRetentionDays,
       retainOnDelete: config.bucket.retainOnDelete,
     });
     const bucket = this.runStore.bucket;
