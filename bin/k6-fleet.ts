@@ -51,6 +51,15 @@ program
     '--sink <spec>',
     'metrics sink: none | timestream:<db>/<table>[@region] | influxdb:<url>#<db> | JSON (default none)',
   )
+  .option(
+    '--server-metrics <url>',
+    "a Prometheus /metrics endpoint the controller scrapes every interval and correlates with k6's latency, errors and request rate, repeatable; probed once before the load (exit 104 when it cannot be read)",
+    (v: string, p: string[] = []) => [...p, v],
+  )
+  .option(
+    '--server-metrics-optional',
+    'run even when a --server-metrics endpoint fails its probe (its failures are counted)',
+  )
   .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')
@@ -63,7 +72,13 @@ program
     '--stack-region <region>',
     "the control stack's region (default: AWS_REGION, AWS_DEFAULT_REGION or your AWS profile)",
   )
+  .option('--dry-run', 'print the plan and its estimated AWS cost; start nothing')
   .action(async (script: string, flags) => {
+    if (flags.dryRun) {
+      const { dryRunCommand } = await import('../functions/entrypoints/cli/dry-run-command');
+      process.exitCode = await dryRunCommand(script, flags);
+      return;
+    }
     process.exitCode = await runCommand(script, flags);
   });
 

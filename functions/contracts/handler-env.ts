@@ -19,6 +19,8 @@ export const HANDLER_ENV = {
   runnerTimeoutSeconds: 'K6_FLEET_RUNNER_TIMEOUT_SECONDS',
   /** The runner function's memory (MB); the planner caps VUs per runner by it. */
   runnerMemoryMb: 'K6_FLEET_RUNNER_MEMORY_MB',
+  /** The runner function's architecture (arm64 | x86_64), for the cost estimate. */
+  runnerArchitecture: 'K6_FLEET_RUNNER_ARCHITECTURE',
   /** Path of the k6 binary (the layer puts it at /opt/bin/k6). */
   k6Path: 'K6_FLEET_K6',
   /** First backoff delay of the dispatcher's retries on throttling. */

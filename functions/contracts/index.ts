@@ -1,6 +1,7 @@
 /** Contracts shared by lib/ (infrastructure) and functions/ (runtime). */
 export * from './anomaly';
 export * from './control';
+export * from './cost';
 export * from './events';
 export * from './exit-codes';
 export * from './fleet-output-batch';

@@ -74,6 +74,10 @@ export const PlanSchema = z.object({
   /** Names of env vars the runners receive (values never stored). */
   envKeys: z.array(z.string()),
   tags: z.record(z.string(), z.string()),
+  /** The runner Lambda's size (AWS only; absent for local runners): for the cost estimate. */
+  runnerFunction: z
+    .object({ memoryMb: z.number().int().positive(), architecture: z.enum(['arm64', 'x86_64']) })
+    .optional(),
   limits: z.object({
     maxVusPerRunner: z.number().int().positive(),
     runnerLimitMs: z.number().positive().nullable(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AnomalySchema } from './anomaly';
 import { AbortInfoSchema } from './control';
+import { CostEstimateSchema } from './cost';
 import { MetricTypeSchema, ValueTypeSchema } from './metrics';
 import { CorrelationSchema, ServerOverviewSchema } from './server-metrics';
 import { VerdictSchema } from './status';
@@ -52,6 +53,8 @@ export const SummarySchema = z.object({
     failedThresholds: z.array(
       z.object({ metric: z.string(), expr: z.string(), failedAt: z.number().optional() }),
     ),
+    /** The run's AWS cost, estimated from what it used (functions/core/cost). */
+    cost: CostEstimateSchema.optional(),
     /** Set when the run was finalized by `k6-fleet finalize` after its controller died. */
     finalizedLate: z.object({ at: z.number(), reason: z.string() }).optional(),
     /** Metrics-sink delivery (issue: sinks): written / dropped counts per sink. */

@@ -120,13 +120,39 @@ export class GrafanaDashboards extends Construct {
         arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
       });
 
+    this.workspaceRole = this.workspaceRoleFor(props, workspaceArnOf('*'));
+
+    this.workspace = new grafana.CfnWorkspace(this, 'Workspace', {
+      name: props.workspaceName,
+      description: "k6-fleet: live load-test metrics (Timestream) beside the target's CloudWatch metrics",
+      accountAccessType: 'CURRENT_ACCOUNT',
+      permissionType: 'SERVICE_MANAGED',
+      dataSources: ['TIMESTREAM', 'CLOUDWATCH'],
+      authenticationProviders: [...(props.authenticationProviders ?? ['AWS_SSO'])],
+      // Lets an admin install the Timestream plugin from the catalog if a Grafana version lacks it.
+      pluginAdminEnabled: true,
+      roleArn: this.workspaceRole.roleArn,
+    });
+    this.workspaceArn = workspaceArnOf(this.workspace.attrId);
+    this.url = `https://${this.workspace.attrEndpoint}`;
+
+    if (props.provisionDashboards ?? true) {
+      const p = this.provisionDashboards(props);
+      this.provisioner = p.provisioner;
+      this.provider = p.provider;
+      this.dashboards = p.dashboards;
+    }
+  }
+
+  /** The role the workspace's data sources assume: the metrics table and CloudWatch, read-only. */
+  private workspaceRoleFor(props: GrafanaDashboardsProps, anyWorkspaceArn: string): iam.Role {
     // The workspace needs the role first, so the trust names any workspace of this account
     // (the id is not known yet); the source conditions stop other accounts' workspaces.
-    this.workspaceRole = new iam.Role(this, 'WorkspaceRole', {
+    return new iam.Role(this, 'WorkspaceRole', {
       description: 'k6-fleet: Amazon Managed Grafana reads the metrics table and CloudWatch metrics',
       assumedBy: new iam.ServicePrincipal('grafana.amazonaws.com').withConditions({
         StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID },
-        ArnLike: { 'aws:SourceArn': workspaceArnOf('*') },
+        ArnLike: { 'aws:SourceArn': anyWorkspaceArn },
       }),
       inlinePolicies: {
         ReadFleetMetrics: new iam.PolicyDocument({
@@ -145,51 +171,44 @@ export class GrafanaDashboards extends Construct {
         }),
       },
     });
+  }
 
-    this.workspace = new grafana.CfnWorkspace(this, 'Workspace', {
-      name: props.workspaceName,
-      description: "k6-fleet: live load-test metrics (Timestream) beside the target's CloudWatch metrics",
-      accountAccessType: 'CURRENT_ACCOUNT',
-      permissionType: 'SERVICE_MANAGED',
-      dataSources: ['TIMESTREAM', 'CLOUDWATCH'],
-      authenticationProviders: [...(props.authenticationProviders ?? ['AWS_SSO'])],
-      // Lets an admin install the Timestream plugin from the catalog if a Grafana version lacks it.
-      pluginAdminEnabled: true,
-      roleArn: this.workspaceRole.roleArn,
+  /** The custom resource that creates the data sources and dashboards in the workspace. */
+  private provisionDashboards(props: GrafanaDashboardsProps): {
+    provisioner: FleetFunction;
+    provider: cr.Provider;
+    dashboards: CustomResource;
+  } {
+    const stack = Stack.of(this);
+    const provisioner = new FleetFunction(this, 'Provisioner', {
+      handlerFile: 'grafana-provisioner-handler.ts',
+      description: 'k6-fleet: creates the Grafana data sources and dashboards (custom resource)',
+      architecture: props.architecture,
+      logRetention: props.logRetention,
+      timeout: Duration.minutes(2),
     });
-    this.workspaceArn = workspaceArnOf(this.workspace.attrId);
-    this.url = `https://${this.workspace.attrEndpoint}`;
-
-    if (props.provisionDashboards ?? true) {
-      this.provisioner = new FleetFunction(this, 'Provisioner', {
-        handlerFile: 'grafana-provisioner-handler.ts',
-        description: 'k6-fleet: creates the Grafana data sources and dashboards (custom resource)',
-        architecture: props.architecture,
-        logRetention: props.logRetention,
-        timeout: Duration.minutes(2),
-      });
-      iam.Grant.addToPrincipal({
-        grantee: this.provisioner,
-        actions: [...PROVISIONER_GRAFANA_ACTIONS],
-        resourceArns: [this.workspaceArn],
-      });
-      this.provider = new cr.Provider(this, 'Provider', {
-        onEventHandler: this.provisioner,
-        logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
-      });
-      const properties: ProvisionerProps = {
-        WorkspaceId: this.workspace.attrId,
-        WorkspaceEndpoint: this.workspace.attrEndpoint,
-        Region: stack.region,
-        TimestreamDatabase: props.timestreamDatabase,
-        TimestreamTable: props.timestreamTable,
-        Version: dashboardsVersion(props.dashboardsDir),
-      };
-      this.dashboards = new CustomResource(this, 'Dashboards', {
-        serviceToken: this.provider.serviceToken,
-        resourceType: 'Custom::K6FleetGrafanaDashboards',
-        properties,
-      });
-    }
+    iam.Grant.addToPrincipal({
+      grantee: provisioner,
+      actions: [...PROVISIONER_GRAFANA_ACTIONS],
+      resourceArns: [this.workspaceArn],
+    });
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: provisioner,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
+    });
+    const properties: ProvisionerProps = {
+      WorkspaceId: this.workspace.attrId,
+      WorkspaceEndpoint: this.workspace.attrEndpoint,
+      Region: stack.region,
+      TimestreamDatabase: props.timestreamDatabase,
+      TimestreamTable: props.timestreamTable,
+      Version: dashboardsVersion(props.dashboardsDir),
+    };
+    const dashboards = new CustomResource(this, 'Dashboards', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::K6FleetGrafanaDashboards',
+      properties,
+    });
+    return { provisioner, provider, dashboards };
   }
 }

@@ -113,6 +113,7 @@ function planFunction({ stack, props, common, storeEnv }: Shared, k6Layer: K6Lay
       [HANDLER_ENV.k6Path]: K6Layer.K6_PATH,
       [HANDLER_ENV.runnerTimeoutSeconds]: String(config.runner.timeoutSeconds),
       [HANDLER_ENV.runnerMemoryMb]: String(config.runner.memoryMb),
+      [HANDLER_ENV.runnerArchitecture]: config.runner.architecture,
     },
   });
   bucket.grantRead(plan, 'scripts/*');

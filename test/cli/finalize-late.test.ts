@@ -115,6 +115,11 @@ describe('k6-fleet finalize', () => {
     expect(history.finalizedLate).toBe(summary.fleet.finalizedLate?.reason);
     expect(history.headline.requests).toBe(requests);
     expect(await store.get(runKeys(runId).report)).toMatch(/Finalized late/);
+    // Every run carries a price: data out is what k6 sent.
+    const dataOut = summary.fleet.cost?.items.find((i) => i.item === 'Data out to the target');
+    expect(dataOut?.quantity).toBeCloseTo((summary.metrics.data_sent?.values.count ?? 0) / 1e9, 12);
+    expect(summary.fleet.cost?.totalUsd).toBeGreaterThan(0);
+    expect(await store.get(runKeys(runId).report)).toMatch(/Estimated AWS cost/);
     expect(again.code).toBe(104);
     expect(again.stderr).toMatch(/already finalized/);
   }, 120_000);

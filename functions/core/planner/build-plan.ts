@@ -32,6 +32,8 @@ export function buildPlan(
     runnerLimitMs: number | null;
     /** The runner's memory (AWS: the configured Lambda memory); null = unknown (local). */
     runnerMemoryMb?: number | null;
+    /** The runner Lambda's architecture (AWS); with runnerMemoryMb it prices the run. */
+    runnerArchitecture?: 'arm64' | 'x86_64';
   },
 ): Plan {
   const regions = input.regions ?? [...PLAN_DEFAULTS.regions];
@@ -82,6 +84,9 @@ export function buildPlan(
     },
     envKeys: Object.keys(env).sort(),
     tags: input.tags ?? {},
+    ...(ctx.runnerMemoryMb && ctx.runnerArchitecture
+      ? { runnerFunction: { memoryMb: ctx.runnerMemoryMb, architecture: ctx.runnerArchitecture } }
+      : {}),
     limits: {
       maxVusPerRunner: cap,
       runnerLimitMs: ctx.runnerLimitMs,

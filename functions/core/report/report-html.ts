@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { RollupPoint, ServerWindow, Summary } from '../../contracts';
 import { jsonForScriptBlock, scriptForInline, styleForInline } from './embed';
 import { REPORT_CLIENT_JS } from './report-client';
+import { costSection } from './report-cost';
 import { buildCharts, type ChartSpec, orderRegions } from './report-data';
 import { escapeHtml as esc } from './report-format';
 import { anomaliesSection, reportHeader } from './report-header';
@@ -85,6 +86,7 @@ ${anomaliesSection(summary)}
 <section><h2>Checks</h2>${checksTable(summary)}</section>
 <section><h2>Metrics</h2>${metricsTable(summary)}</section>
 <section><h2>Runners</h2>${runnersTable(summary)}</section>
+${costSection(summary)}
 </main>
 <script type="application/json" id="report-data">${jsonForScriptBlock(data)}</script>
 <script>${uplotJs}</script>

@@ -5,6 +5,9 @@ import { getJson, putJson, type RunStore } from '../../adapters/store/run-store'
 import { loadServerWindows } from '../../adapters/store/server-window-store';
 import { type RollupPoint, RollupPointSchema, runKeys, type Summary } from '../../contracts';
 import { addSinkDelivery, WatchStateSchema } from '../../contracts/watch-state';
+import { AWS_PRICES } from '../../core/cost/aws-price-table';
+import { estimateRunCost } from '../../core/cost/estimate-run-cost';
+import { runFactsOfRun } from '../../core/cost/run-facts';
 import { MetricTable } from '../../core/metrics/metric-table';
 import { statValue } from '../../core/metrics/summary-values';
 import { renderReportHtml } from '../../core/report/report-html';
@@ -86,9 +89,12 @@ export async function finalizeRun(
   }
   if (Object.keys(state.sinks).length) summary.fleet.sinks = state.sinks;
   if (plan.serverMetrics?.length) await addServerSummary(store, plan, state.server, summary);
+  const timeline = await loadTimeline(store, runId);
+  const assumptions: string[] = [];
+  const facts = runFactsOfRun(plan, summary, results, timeline.length, assumptions);
+  summary.fleet.cost = estimateRunCost(facts, AWS_PRICES, assumptions);
   await putJson(store, keys.summary, summary);
 
-  const timeline = await loadTimeline(store, runId);
   const server = plan.serverMetrics?.length ? await loadServerWindows(store, runId) : undefined;
   const html = renderReportHtml({ summary, timeline, server, uplot: await loadUplotAssets() });
   await store.put(keys.report, html, 'text/html; charset=utf-8');

@@ -28,6 +28,7 @@ export interface PlanRunDeps {
   onWarning?: (message: string) => void;
   /** The runner's memory in MB (AWS: the configured Lambda memory); null = unknown (local). */
   runnerMemoryMb?: number | null;
+  runnerArchitecture?: 'arm64' | 'x86_64';
 }
 
 /** Run ids sort by time and stay unique across parallel starts. */
@@ -125,7 +126,13 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         thresholds,
         summaryTrendStats: inspection.summaryTrendStats,
       },
-      { runId, now, runnerLimitMs: deps.runnerLimitMs ?? null, runnerMemoryMb: deps.runnerMemoryMb ?? null },
+      {
+        runId,
+        now,
+        runnerLimitMs: deps.runnerLimitMs ?? null,
+        runnerMemoryMb: deps.runnerMemoryMb ?? null,
+        runnerArchitecture: deps.runnerArchitecture,
+      },
     );
     // Before anything is written: a source that cannot be read is a bad input, as a bad script is.
     if (input.serverMetrics?.length) {

@@ -31,6 +31,10 @@ export interface RunFlags {
   stack?: string;
   /** The control stack's region (with --stack). */
   stackRegion?: string;
+  /** --server-metrics: Prometheus endpoints the controller scrapes every window. */
+  serverMetrics?: string[];
+  /** --server-metrics-optional: a source that fails its probe is a warning, not exit 104. */
+  serverMetricsOptional?: boolean;
 }
 
 const defaultK6 = () => process.env.K6_FLEET_K6 ?? resolve(import.meta.dirname, '../../../.tools/bin/k6');

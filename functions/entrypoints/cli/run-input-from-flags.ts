@@ -24,5 +24,14 @@ export function runInputFromFlags(
     tags: flags.tag ?? {},
     ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
     ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
+    ...(flags.serverMetrics?.length
+      ? {
+          serverMetrics: flags.serverMetrics.map((url) => ({
+            kind: 'prometheus' as const,
+            url,
+            ...(flags.serverMetricsOptional ? { optional: true } : {}),
+          })),
+        }
+      : {}),
   };
 }

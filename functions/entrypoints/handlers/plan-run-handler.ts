@@ -20,6 +20,7 @@ const env = readHandlerEnv(
     [HANDLER_ENV.runnerTimeoutSeconds]: z.coerce.number().int().min(180).max(900),
     // Unset in stacks deployed before it existed: the file-descriptor cap alone applies.
     [HANDLER_ENV.runnerMemoryMb]: z.coerce.number().int().min(128).max(10240).optional(),
+    [HANDLER_ENV.runnerArchitecture]: z.enum(['arm64', 'x86_64']).optional(),
   }),
 );
 const logger = new Logger({ serviceName: 'k6-fleet-plan' });
@@ -50,6 +51,7 @@ export const handler = async (rawEvent: unknown): Promise<PlanResult> => {
       scriptText,
       runnerLimitMs,
       runnerMemoryMb: env[HANDLER_ENV.runnerMemoryMb] ?? null,
+      runnerArchitecture: env[HANDLER_ENV.runnerArchitecture],
     });
     logger.info('planned', {
       runId: plan.runId,

@@ -46,10 +46,30 @@ export function renderLiveView(status: RunStatus, regions: string[], color: bool
       `  thresholds: ${status.thresholds.length - failing.length}/${status.thresholds.length} ok${failing.length ? ` — failing: ${failing.map((t) => c.red(`${t.metric} ${t.expr}`)).join(', ')}` : ''}`,
     );
   }
+  lines.push(...serverLines(status, c));
   const latest = status.anomalies?.at(-1);
   if (latest) lines.push(c.yellow(`  anomalies: ${status.anomalies!.length}, latest: ${latest.message}`));
   if (status.abort) lines.push(c.yellow(`  aborting: ${status.abort.reason}`));
   return lines.join('\n');
+}
+
+/** The server side: the top series' latest values (strongest correlates first) and failed reads. */
+function serverLines(status: RunStatus, c: ReturnType<typeof pc.createColors>): string[] {
+  const server = status.server;
+  if (server === undefined) return [];
+  const values = server.top.map(
+    (s) => `${s.series} ${Number.isInteger(s.value) ? s.value : s.value.toFixed(2)}`,
+  );
+  const failed = server.sources.filter((s) => s.failures > 0);
+  const lines = [`  server: ${values.length ? values.join(', ') : 'waiting for data'}`];
+  for (const s of failed) {
+    lines.push(
+      c.yellow(`  server source ${s.source}: ${s.failures}/${s.scrapes} reads failed (${s.lastError ?? ''})`),
+    );
+  }
+  const top = server.correlations[0];
+  if (top) lines.push(`  server correlate: ${top.series} ~ ${top.metric}, r = ${top.r.toFixed(2)}`);
+  return lines;
 }
 
 /** The line that announces a planned run: its runners per region and the VUs at most. */

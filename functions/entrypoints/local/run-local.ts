@@ -29,6 +29,8 @@ export interface LocalFleetOptions {
   /** How k6's metrics reach each runner (see RunRunnerOptions.metricsOutput). @default 'auto' */
   metricsOutput?: MetricsOutputKind | 'auto';
   onPlan?: (plan: Plan, runners: RunnerProcess[]) => void;
+  /** Planning warnings (an optional server metric source that failed its probe). @default stderr */
+  onWarning?: (message: string) => void;
   onStatus?: (status: RunStatus, plan: Plan) => void;
 }
 
@@ -65,6 +67,7 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
     k6Path: o.k6Path,
     scriptText: o.scriptText,
     runnerLimitMs: null,
+    onWarning: o.onWarning ?? ((m) => process.stderr.write(`k6-fleet: warning: ${m}\n`)),
   });
   const keys = runKeys(plan.runId);
   const workRoot = join(o.storeRoot, 'work', plan.runId);
