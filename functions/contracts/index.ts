@@ -12,6 +12,7 @@ export * from './relay';
 export * from './run-id';
 export * from './run-input';
 export * from './server-metrics';
+export * from './sink-config';
 export * from './stack-outputs';
 export * from './status';
 export * from './store-keys';

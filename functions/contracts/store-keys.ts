@@ -65,3 +65,10 @@ export const historyKeys = (testName: string) => {
 
 /** history/@runs/<runId>.json → { testName }: finds a run's history after its run data expired. */
 export const historyRunPointerKey = (runId: string) => `${HISTORY_PREFIX}@runs/${runId}.json`;
+
+/**
+ * Tag put on interval records so a lifecycle rule can expire them sooner than the rest
+ * of a run: S3 lifecycle filters match literal prefixes only, and intervals sit under
+ * runs/<runId>/intervals/ (the infrastructure imports this constant).
+ */
+export const INTERVAL_OBJECT_TAG = { key: 'k6fleet-kind', value: 'interval' } as const;

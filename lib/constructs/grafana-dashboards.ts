@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { ProvisionerProps } from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
+import type { ProvisionerProps } from '../../functions/contracts/grafana-provisioner-props';
 import { REPO_ROOT } from '../k6-layer/k6-layer-dir';
 import { FleetFunction } from './fleet-function';
 

@@ -1,8 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { INTERVAL_OBJECT_TAG } from '../../functions/adapters/store/s3-run-store';
-import { HISTORY_PREFIX } from '../../functions/contracts/store-keys';
+import { HISTORY_PREFIX, INTERVAL_OBJECT_TAG } from '../../functions/contracts/store-keys';
 
 export interface RunStoreBucketProps {
   /** Globally unique bucket name (deterministic, so runner stacks can name it too). */

@@ -67,4 +67,12 @@ describe('code layout', () => {
     const clashes = [...byName.entries()].filter(([name, paths]) => name !== 'index.ts' && paths.length > 1);
     expect(clashes).toEqual([]);
   });
+
+  it('keeps every source file of functions/ and lib/ at 300 lines or fewer', () => {
+    const long = ['functions', 'lib']
+      .flatMap(sourceFiles)
+      .map((f) => ({ f, lines: readFileSync(join(ROOT, f), 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 300);
+    expect(long).toEqual([]);
+  });
 });

@@ -7,8 +7,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, putJson } from '../../functions/adapters/store/run-store';
-import { INTERVAL_OBJECT_TAG, S3RunStore } from '../../functions/adapters/store/s3-run-store';
+import { S3RunStore } from '../../functions/adapters/store/s3-run-store';
 import { runKeys } from '../../functions/contracts';
+import { INTERVAL_OBJECT_TAG } from '../../functions/contracts/store-keys';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
 
 describe('S3RunStore (against moto S3)', () => {

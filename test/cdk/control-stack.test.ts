@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INTERVAL_OBJECT_TAG } from '../../functions/adapters/store/s3-run-store';
 import { CONTROL_OUTPUTS } from '../../functions/contracts';
 import { HANDLER_ENV } from '../../functions/contracts/handler-env';
+import { INTERVAL_OBJECT_TAG } from '../../functions/contracts/store-keys';
 import { RUN_ERRORS, RUN_STATES } from '../../lib/constructs/run-state-machine';
 import { configWith, only, type SynthedFleet, sampleConfigInput, synthFleet } from './support/fleet-fixture';
 

@@ -15,10 +15,8 @@ import type { CloudFormationCustomResourceDeleteEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CONTROL_OUTPUTS } from '../../functions/contracts';
-import {
-  ProvisionerPropsSchema,
-  provisionGrafana,
-} from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
+import { ProvisionerPropsSchema } from '../../functions/contracts/grafana-provisioner-props';
+import { provisionGrafana } from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
 import type { FleetConfigInput } from '../../lib/config/fleet-config-schema';
 import { FleetConfigError, parseFleetConfig } from '../../lib/config/load-fleet-config';
 import {

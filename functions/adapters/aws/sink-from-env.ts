@@ -1,7 +1,7 @@
 import { HANDLER_ENV } from '../../contracts/handler-env';
+import { SinkConfigSchema } from '../../contracts/sink-config';
 import { createSink } from '../sinks/create-sink';
 import type { MetricsSink } from '../sinks/metrics-sink';
-import { SinkConfigSchema } from '../sinks/sink-config';
 
 /**
  * The metrics sink a control Lambda writes to, from K6_FLEET_SINK (a JSON SinkConfig the

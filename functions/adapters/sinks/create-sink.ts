@@ -1,10 +1,10 @@
+import { type SinkConfig, SinkConfigSchema } from '../../contracts/sink-config';
 import type { DeliveryOptions } from './delivery-queue';
 import { InfluxDbSink } from './influxdb-sink';
 import type { MetricsSink } from './metrics-sink';
 import { NullSink } from './null-sink';
 import { PrometheusSink } from './prometheus-sink';
 import { sigV4Signer } from './sigv4-request-signer';
-import { type SinkConfig, SinkConfigSchema } from './sink-config';
 import { TimestreamSink } from './timestream-sink';
 
 export interface CreateSinkOptions {

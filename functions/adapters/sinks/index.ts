@@ -13,7 +13,7 @@ export * from './prometheus-sink';
 export * from './remote-write-proto';
 export * from './schema';
 export * from './sigv4-request-signer';
-export * from './sink-config';
+export * from './sink-flag';
 export * from './sink-points';
 export * from './timestream-records';
 export * from './timestream-sink';

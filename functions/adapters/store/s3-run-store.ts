@@ -5,14 +5,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { INTERVAL_OBJECT_TAG } from '../../contracts/store-keys';
 import type { RunStore } from './run-store';
-
-/**
- * Tag put on interval records so a lifecycle rule can expire them sooner than the rest
- * of a run: S3 lifecycle filters match literal prefixes only, and intervals sit under
- * runs/<runId>/intervals/ (the infrastructure imports this constant).
- */
-export const INTERVAL_OBJECT_TAG = { key: 'k6fleet-kind', value: 'interval' } as const;
 
 const INTERVAL_KEY = /^runs\/[^/]+\/intervals\//;
 

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createSink } from '../../adapters/sinks/create-sink';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
-import { parseSinkFlag } from '../../adapters/sinks/sink-config';
+import { parseSinkFlag } from '../../adapters/sinks/sink-flag';
 import { ExitCode, type RunInput } from '../../contracts';
 import { InvalidInputError } from '../../core/planner/plan-errors';
 import { renderTextSummary } from '../../core/summary/text-summary';

@@ -6,10 +6,10 @@ import {
   ListWorkspaceServiceAccountsCommand,
 } from '@aws-sdk/client-grafana';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { z } from 'zod';
 import { buildDashboards } from '../../adapters/grafana/dashboard-set';
 import { FLAVORS, PLUGIN, PROVISIONED } from '../../adapters/grafana/datasources';
 import { type GrafanaDataSource, GrafanaHttp } from '../../adapters/grafana/grafana-http';
+import { type ProvisionerProps, ProvisionerPropsSchema } from '../../contracts/grafana-provisioner-props';
 
 /**
  * Custom resource (CDK Provider framework, onEvent) that provisions the Amazon Managed
@@ -18,20 +18,6 @@ import { type GrafanaDataSource, GrafanaHttp } from '../../adapters/grafana/graf
  * each invocation mints a 15-minute service-account token with the AWS Grafana API and
  * deletes it when done.
  */
-
-export const ProvisionerPropsSchema = z.object({
-  WorkspaceId: z.string().min(1),
-  /** The workspace endpoint host (AWS::Grafana::Workspace Endpoint), e.g. g-abc.grafana-workspace.eu-west-1.amazonaws.com */
-  WorkspaceEndpoint: z.string().min(1),
-  Region: z.string().min(1),
-  TimestreamDatabase: z.string().min(1),
-  TimestreamTable: z.string().min(1),
-  /** Full base URL overriding https://<WorkspaceEndpoint> (tests, proxies). */
-  GrafanaUrl: z.url().optional(),
-  /** Changes whenever dashboards change, so CloudFormation re-runs the update. */
-  Version: z.string().optional(),
-});
-export type ProvisionerProps = z.infer<typeof ProvisionerPropsSchema>;
 
 export const SERVICE_ACCOUNT_NAME = 'k6-fleet-provisioner';
 export const FOLDER = { uid: 'k6-fleet', title: 'k6-fleet' } as const;
