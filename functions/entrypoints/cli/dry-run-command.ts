@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { LocalRunStore } from '../../adapters/store/local-run-store';
@@ -10,6 +10,7 @@ import { LAMBDA_RUNNER_LIMIT_MS } from '../../core/planner/plan-defaults';
 import { InvalidInputError } from '../../core/planner/plan-errors';
 import { usd } from '../../core/report/report-cost';
 import { planRun } from '../../engine/planner/plan-run';
+import { readScript } from './read-script';
 import type { RunFlags } from './run-command';
 import { runInputFromFlags } from './run-input-from-flags';
 
@@ -42,13 +43,8 @@ export async function dryRunCommand(
   out: Pick<NodeJS.WriteStream, 'write'> = process.stdout,
   err: Pick<NodeJS.WriteStream, 'write'> = process.stderr,
 ): Promise<number> {
-  let scriptText: string;
-  try {
-    scriptText = await readFile(scriptPath, 'utf8');
-  } catch (e) {
-    err.write(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}\n`);
-    return ExitCode.invalidConfig;
-  }
+  const scriptText = await readScript(scriptPath, (line) => err.write(`${line}\n`));
+  if (scriptText === undefined) return ExitCode.invalidConfig;
   const dir = await mkdtemp(join(tmpdir(), 'k6-fleet-dry-run-'));
   try {
     const onAws = Boolean(flags.stack);

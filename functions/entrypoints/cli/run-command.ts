@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createSink } from '../../adapters/sinks/create-sink';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
@@ -9,6 +9,7 @@ import { renderTextSummary } from '../../core/summary/text-summary';
 import { planAnnouncement, renderLiveView } from '../local/live-view';
 import { runLocalFleet } from '../local/run-local';
 import { liveViewPrinter } from './live-view-printer';
+import { readScript } from './read-script';
 import { runInputFromFlags } from './run-input-from-flags';
 
 export interface RunFlags {
@@ -47,13 +48,8 @@ export async function runCommand(scriptPath: string, flags: RunFlags): Promise<n
     return stackRunCommand(scriptPath, { ...flags, stack: flags.stack });
   }
   const err = process.stderr;
-  let scriptText: string;
-  try {
-    scriptText = await readFile(scriptPath, 'utf8');
-  } catch (e) {
-    err.write(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}\n`);
-    return ExitCode.invalidConfig;
-  }
+  const scriptText = await readScript(scriptPath, (line) => err.write(`${line}\n`));
+  if (scriptText === undefined) return ExitCode.invalidConfig;
   const input = runInputFromFlags(scriptPath, { path: resolve(scriptPath) }, flags);
   let sink: MetricsSink | undefined;
   try {

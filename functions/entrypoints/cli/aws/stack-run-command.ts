@@ -1,9 +1,10 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { ExitCode, type RunInput, RunInputSchema, runKeys } from '../../../contracts';
 import { renderTextSummary } from '../../../core/summary/text-summary';
 import { newRunId } from '../../../engine/planner/plan-run';
 import { planAnnouncement, renderLiveView } from '../../local/live-view';
 import { type CliOutput, liveViewPrinter } from '../live-view-printer';
+import { readScript } from '../read-script';
 import type { RunFlags } from '../run-command';
 import { runInputFromFlags } from '../run-input-from-flags';
 import { cliScriptKey } from './cli-script-key';
@@ -57,13 +58,8 @@ async function prepareStackRun(
       return ExitCode.invalidConfig;
     }
   }
-  let scriptText: string;
-  try {
-    scriptText = await readFile(scriptPath, 'utf8');
-  } catch (e) {
-    log(`k6-fleet: cannot read script ${scriptPath}: ${(e as Error).message}`);
-    return ExitCode.invalidConfig;
-  }
+  const scriptText = await readScript(scriptPath, log);
+  if (scriptText === undefined) return ExitCode.invalidConfig;
   const runId = (deps.newRunId ?? (() => newRunId(Date.now())))();
   const s3Key = cliScriptKey(scriptPath, scriptText);
   // Without --region the input names no regions: Validate applies the fleet's configured ones.
