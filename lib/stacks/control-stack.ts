@@ -5,12 +5,14 @@ import type { Construct } from 'constructs';
 import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
+import { metricsSettingsOf } from '../config/metrics-config-schema';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
 import { GrafanaDashboards } from '../constructs/grafana-dashboards';
+import { MetricsStore } from '../constructs/metrics-store';
 import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
-import { MetricsTable } from '../constructs/timestream-table';
+import type { MetricsTable } from '../constructs/timestream-table';
 import { type ControlFunctions, createControlFunctions, INLINE_SCRIPT_KEYS } from './control-functions';
 import {
   acknowledgeFleetFunctionFindings,
@@ -33,6 +35,8 @@ export interface ControlStackProps extends StackProps {
  */
 export class ControlStack extends Stack {
   readonly runStore: RunStoreBucket;
+  readonly metricsStore?: MetricsStore;
+  /** The LiveAnalytics table, when the store is Timestream. */
   readonly metricsTable?: MetricsTable;
   readonly runStateMachine: RunStateMachine;
   readonly functions: ControlFunctions;
@@ -55,18 +59,22 @@ export class ControlStack extends Stack {
       retainOnDelete: config.bucket.retainOnDelete,
     });
     const bucket = this.runStore.bucket;
-    if (config.timestream) {
-      this.metricsTable = new MetricsTable(this, 'Metrics', {
-        ...config.timestream,
+    const metrics = metricsSettingsOf(config);
+    if (metrics) {
+      this.metricsStore = new MetricsStore(this, {
+        settings: metrics,
+        fleetName: config.name,
         retainOnDelete: config.bucket.retainOnDelete,
+        logRetention,
       });
+      this.metricsTable = this.metricsStore.table;
     }
 
     this.functions = createControlFunctions(this, {
       config,
       names,
       bucket,
-      metricsTable: this.metricsTable,
+      metricsStore: this.metricsStore,
       k6LayerDir: props.k6LayerDir,
       architecture,
       logRetention,

@@ -1,0 +1,90 @@
+import type { CfnElement } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { HANDLER_ENV } from '../../functions/contracts/handler-env';
+import { SinkConfigSchema } from '../../functions/contracts/sink-config';
+import { parseFleetConfig } from '../../lib/config/load-fleet-config';
+import { namedSampleInput, only, type SynthedFleet, synthFleet } from './support/fleet-fixture';
+
+type Statement = { Action: string | string[]; Resource: unknown };
+type Fn = 'Validate' | 'Plan' | 'Dispatch' | 'Watch' | 'Finalize' | 'AbortOnStop';
+const ALL_FUNCTIONS: Fn[] = ['Validate', 'Plan', 'Dispatch', 'Watch', 'Finalize', 'AbortOnStop'];
+const WRITERS: Fn[] = ['Watch', 'Finalize'];
+
+function fnLogicalId(fleet: SynthedFleet, fn: Fn): string {
+  const key = (fn[0]?.toLowerCase() + fn.slice(1)) as keyof SynthedFleet['control']['functions'];
+  return fleet.control.getLogicalId(fleet.control.functions[key].node.defaultChild as CfnElement);
+}
+
+/** The IAM statements of one function's role. */
+function statementsOf(fleet: SynthedFleet, fn: Fn): Statement[] {
+  const t = fleet.controlTemplate;
+  const roleRef = t.toJSON().Resources[fnLogicalId(fleet, fn)].Properties.Role['Fn::GetAtt'][0];
+  return Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleRef))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** Every (function, resource) pair granted `action` in the control stack. */
+function grantsOf(fleet: SynthedFleet, action: string): [Fn, unknown][] {
+  return ALL_FUNCTIONS.flatMap((fn) =>
+    statementsOf(fleet, fn)
+      .filter((s) => [s.Action].flat().includes(action))
+      .flatMap((s) => [s.Resource].flat().map((r) => [fn, r] as [Fn, unknown])),
+  );
+}
+
+function envOf(fleet: SynthedFleet, fn: Fn): Record<string, unknown> {
+  return fleet.controlTemplate.toJSON().Resources[fnLogicalId(fleet, fn)].Properties.Environment.Variables;
+}
+
+describe('metrics store: prometheus (config/fleet.prometheus.sample.json)', () => {
+  let fleet: SynthedFleet;
+  beforeAll(() => {
+    fleet = synthFleet(parseFleetConfig(namedSampleInput('fleet.prometheus.sample.json')));
+  }, 300_000);
+
+  it('creates one AMP workspace and no Timestream or InfluxDB store', () => {
+    const ws = only(fleet.controlTemplate, 'AWS::APS::Workspace');
+    expect(ws.props.Alias).toBe('k6-fleet');
+    fleet.controlTemplate.resourceCountIs('AWS::Timestream::Table', 0);
+    fleet.controlTemplate.resourceCountIs('AWS::Timestream::InfluxDBInstance', 0);
+  });
+
+  it('grants aps:RemoteWrite on that workspace only, to the watcher and finalizer only', () => {
+    const ws = only(fleet.controlTemplate, 'AWS::APS::Workspace');
+    const arn = { 'Fn::GetAtt': [ws.logicalId, 'Arn'] };
+    expect(grantsOf(fleet, 'aps:RemoteWrite')).toEqual(WRITERS.map((fn) => [fn, arn]));
+  });
+
+  it('gives the writers a SigV4 prometheus sink on the workspace endpoint in the stack region', () => {
+    const ws = only(fleet.controlTemplate, 'AWS::APS::Workspace');
+    for (const fn of WRITERS) {
+      const text = fleet.control.resolve(envOf(fleet, fn)[HANDLER_ENV.sink]) as unknown;
+      // The env value is a Fn::Join around the endpoint attribute: check the JSON around it.
+      const joined = JSON.stringify(text);
+      expect(joined).toContain(ws.logicalId);
+      expect(joined).toContain('PrometheusEndpoint');
+      const parts = (text as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+      const sample = parts
+        .map((p) =>
+          typeof p === 'string' ? p : 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/',
+        )
+        .join('');
+      const sink = SinkConfigSchema.parse(JSON.parse(sample));
+      expect(sink).toEqual({
+        kind: 'prometheus',
+        url: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/api/v1/remote_write',
+        sigv4: { region: 'eu-west-1' },
+        nativeHistograms: true,
+      });
+      expect(envOf(fleet, fn)[HANDLER_ENV.sinkSecretArn]).toBeUndefined();
+    }
+    for (const fn of ['Validate', 'Plan', 'Dispatch', 'AbortOnStop'] as Fn[]) {
+      expect(envOf(fleet, fn)[HANDLER_ENV.sink]).toBeUndefined();
+    }
+    // Nothing runs in a VPC for AMP (a public, SigV4-authenticated endpoint).
+    fleet.controlTemplate.resourceCountIs('AWS::EC2::VPC', 0);
+    fleet.controlTemplate.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
+  });
+});
