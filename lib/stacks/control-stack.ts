@@ -17,6 +17,7 @@ import { type ControlFunctions, createControlFunctions, INLINE_SCRIPT_KEYS } fro
 import {
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
+  acknowledgeInfluxDbFindings,
   acknowledgeInlineScriptGrant,
   acknowledgeInvokeGrant,
   acknowledgeRunStoreGrant,
@@ -161,6 +162,8 @@ export class ControlStack extends Stack {
         'X-Ray tracing of the state machine: xray:PutTraceSegments and friends support no resource-level scoping.',
     });
     if (this.grafana) acknowledgeGrafanaDashboardsFindings(this.grafana);
+    const influx = this.metricsStore?.influxdb;
+    if (influx) acknowledgeInfluxDbFindings(influx.secret, [f.watch, f.finalize]);
     if (this.metricsTable) {
       Validations.of(this.metricsTable).acknowledge(
         {

@@ -30,7 +30,7 @@ export function acknowledgeFleetFunctionFindings(fn: lambda.Function): void {
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and timestream:DescribeEndpoints support no resource-level scoping; "*" is the only valid resource.',
+        'xray:PutTraceSegments/PutTelemetryRecords (active tracing), timestream:DescribeEndpoints and cloudwatch:GetMetricData (the planner and watcher read a run\'s CloudWatch server-metric sources) support no resource-level scoping; "*" is the only valid resource.',
     },
   );
 }
@@ -103,5 +103,21 @@ export function acknowledgeGrafanaDashboardsFindings(g: GrafanaDashboards): void
       nagRef(g.provisioner.node.defaultChild as CfnElement),
       'the Grafana dashboard provisioner (the Provider framework invokes its onEvent handler)',
     );
+  }
+}
+
+/** Findings of the Timestream for InfluxDB store: its secret and the writers placed in its VPC. */
+export function acknowledgeInfluxDbFindings(secret: IConstruct, writers: readonly lambda.Function[]): void {
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The InfluxDB admin password can only be changed through the Timestream for InfluxDB API (UpdateDbInstance), which a Secrets Manager rotation Lambda cannot do for the instance; rotate by redeploying with a new secret.',
+  });
+  for (const fn of writers) {
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason:
+        'A Lambda in a VPC needs to create and delete its network interfaces (ec2:CreateNetworkInterface and friends), which is exactly what the AWS managed VPC access role allows; those actions support no resource scoping.',
+    });
   }
 }

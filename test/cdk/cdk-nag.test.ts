@@ -123,7 +123,7 @@ describe('cdk-nag AwsSolutions checks', () => {
     }
   }, 600_000);
 
-  it.each(['fleet.prometheus.sample.json'])(
+  it.each(['fleet.prometheus.sample.json', 'fleet.influxdb.sample.json'])(
     'also passes for %s, every acknowledgement with a reason',
     (file) => {
       const { app, report, error } = checkFleet(undefined, namedSampleInput(file));

@@ -88,3 +88,104 @@ describe('metrics store: prometheus (config/fleet.prometheus.sample.json)', () =
     fleet.controlTemplate.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
   });
 });
+
+describe('metrics store: timestream-influxdb (config/fleet.influxdb.sample.json)', () => {
+  let fleet: SynthedFleet;
+  beforeAll(() => {
+    fleet = synthFleet(parseFleetConfig(namedSampleInput('fleet.influxdb.sample.json')));
+  }, 300_000);
+
+  it('creates a private InfluxDB instance in a new VPC, its password from a generated secret', () => {
+    const t = fleet.controlTemplate;
+    const instance = only(t, 'AWS::Timestream::InfluxDBInstance');
+    const secret = only(t, 'AWS::SecretsManager::Secret');
+    expect(instance.props).toMatchObject({
+      DbInstanceType: 'db.influx.medium',
+      AllocatedStorage: 20,
+      Organization: 'k6-fleet',
+      Bucket: 'k6',
+      Port: 8086,
+      PubliclyAccessible: false,
+    });
+    // A dynamic reference CloudFormation resolves at deploy time: no password in the template.
+    expect(JSON.stringify(instance.props.Password)).toContain(`{{resolve:secretsmanager:`);
+    expect(JSON.stringify(instance.props.Password)).toContain(secret.logicalId);
+    expect(secret.props.GenerateSecretString).toMatchObject({ GenerateStringKey: 'password' });
+    only(t, 'AWS::EC2::VPC');
+    t.resourceCountIs('AWS::EC2::FlowLog', 1);
+    t.resourceCountIs('AWS::APS::Workspace', 0);
+    t.resourceCountIs('AWS::Timestream::Table', 0);
+  });
+
+  it('lets only the writer security group reach the instance port', () => {
+    const t = fleet.controlTemplate;
+    const instance = only(t, 'AWS::Timestream::InfluxDBInstance');
+    const [instanceSg] = instance.props.VpcSecurityGroupIds as { 'Fn::GetAtt': [string, string] }[];
+    const ingress = Object.values(t.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    expect(ingress).toEqual([
+      expect.objectContaining({
+        GroupId: instanceSg,
+        FromPort: 8086,
+        ToPort: 8086,
+        IpProtocol: 'tcp',
+        SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/WriterSg/), 'GroupId'] },
+      }),
+    ]);
+    const sgs = t.findResources('AWS::EC2::SecurityGroup');
+    expect(sgs[instanceSg?.['Fn::GetAtt'][0] ?? '']?.Properties.SecurityGroupIngress).toBeUndefined();
+  });
+
+  it('places the writers in the VPC with the writer group, and gives them the secret, not the password', () => {
+    const t = fleet.controlTemplate;
+    const secret = only(t, 'AWS::SecretsManager::Secret');
+    for (const fn of WRITERS) {
+      const props = t.toJSON().Resources[fnLogicalId(fleet, fn)].Properties;
+      expect(JSON.stringify(props.VpcConfig.SecurityGroupIds)).toMatch(/WriterSg/);
+      expect(props.VpcConfig.SubnetIds).toHaveLength(2);
+      const env = envOf(fleet, fn);
+      expect(env[HANDLER_ENV.sinkSecretArn]).toEqual({ Ref: secret.logicalId });
+      expect(JSON.stringify(env)).not.toMatch(/resolve:secretsmanager|password"/i);
+      const sink = JSON.stringify(env[HANDLER_ENV.sink]);
+      expect(sink).toContain('"kind\\":\\"influxdb\\"');
+      expect(sink).toContain('https://');
+      expect(sink).toContain(':8086');
+    }
+    for (const fn of ['Validate', 'Plan', 'Dispatch', 'AbortOnStop'] as Fn[]) {
+      expect(t.toJSON().Resources[fnLogicalId(fleet, fn)].Properties.VpcConfig).toBeUndefined();
+    }
+    // GetSecretValue on that one secret, for the two writers only.
+    expect(grantsOf(fleet, 'secretsmanager:GetSecretValue')).toEqual(
+      WRITERS.map((fn) => [fn, { Ref: secret.logicalId }]),
+    );
+  });
+
+  it('uses the VPC and subnets the config names, public only when asked', () => {
+    const input = namedSampleInput('fleet.influxdb.sample.json');
+    const own = synthFleet(
+      parseFleetConfig({
+        ...input,
+        metrics: {
+          kind: 'timestream-influxdb',
+          vpc: { vpcId: 'vpc-0a1b2c3d4e5f60718', subnetIds: ['subnet-0aa', 'subnet-0bb'] },
+          publiclyAccessible: true,
+          allowedCidrs: ['203.0.113.0/24'],
+        },
+      }),
+    );
+    const t = own.controlTemplate;
+    t.resourceCountIs('AWS::EC2::VPC', 0);
+    const instance = only(t, 'AWS::Timestream::InfluxDBInstance');
+    expect(instance.props).toMatchObject({
+      PubliclyAccessible: true,
+      VpcSubnetIds: ['subnet-0aa', 'subnet-0bb'],
+    });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', { VpcId: 'vpc-0a1b2c3d4e5f60718' });
+    t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: [Match.objectLike({ CidrIp: '203.0.113.0/24', FromPort: 8086, ToPort: 8086 })],
+    });
+    expect(t.toJSON().Resources[fnLogicalId(own, 'Watch')].Properties.VpcConfig.SubnetIds).toEqual([
+      'subnet-0aa',
+      'subnet-0bb',
+    ]);
+  });
+});
