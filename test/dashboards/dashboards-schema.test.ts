@@ -109,7 +109,8 @@ function queryProblems(flavor: Flavor, out: Produced, name: string, queries: Fou
 }
 
 describe('dashboard queries name only what the writers produce', () => {
-  for (const flavor of FLAVORS) {
+  // PromQL names are checked by running every query on a real Prometheus (promql-dashboards.test.ts).
+  for (const flavor of ['timestream', 'influxdb'] as const) {
     it(`${flavor}: every measure, dimension and field in every query is written by the sink`, () => {
       // Prepare
       const out = produced(flavor);
