@@ -39,10 +39,12 @@ export class InfluxDbInstance extends Construct {
   readonly writerNetwork: WriterNetwork;
   /** https://<endpoint>:8086 (Timestream for InfluxDB serves TLS only). */
   readonly url: string;
+  readonly settings: InfluxDbSettings;
 
   constructor(scope: Construct, id: string, props: InfluxDbInstanceProps) {
     super(scope, id);
     const s = props.settings;
+    this.settings = s;
     const { vpc, instanceSubnets, writerSubnets } = this.network(s, props.logRetention);
     this.vpc = vpc;
     this.instanceSecurityGroup = new ec2.SecurityGroup(this, 'InstanceSg', {

@@ -5,6 +5,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { SinkConfig } from '../../functions/contracts/sink-config';
 import type { MetricsSettings } from '../config/metrics-config-schema';
+import type { GrafanaMetricsSource } from './grafana-metrics-source';
 import { InfluxDbInstance, type WriterNetwork } from './influxdb-instance';
 import { MetricsTable } from './timestream-table';
 
@@ -97,4 +98,36 @@ export class MetricsStore {
     }
     this.influxdb?.grantReadCredentials(grantee);
   }
+}
+
+/** What the Grafana workspace needs to read the store. */
+export function grafanaSourceOf(store: MetricsStore): GrafanaMetricsSource {
+  if (store.table) {
+    const t = store.table;
+    return { kind: 'timestream', database: t.databaseName, table: t.tableName, tableArn: t.tableArn };
+  }
+  if (store.prometheus) {
+    return {
+      kind: 'prometheus',
+      workspaceArn: store.prometheus.attrArn,
+      queryUrl: store.prometheus.attrPrometheusEndpoint,
+    };
+  }
+  const influx = store.influxdb;
+  if (!influx) throw new Error('metrics store without a resource');
+  const s = influx.settings;
+  return {
+    kind: 'timestream-influxdb',
+    url: influx.url,
+    organization: s.organization,
+    bucket: s.bucket,
+    secretArn: influx.secret.secretArn,
+    // A public instance is reached over the internet; a private one from inside its VPC.
+    network: s.publiclyAccessible
+      ? undefined
+      : {
+          subnetIds: influx.vpc.selectSubnets(influx.writerNetwork.vpcSubnets).subnetIds,
+          securityGroupIds: [influx.writerSecurityGroup.securityGroupId],
+        },
+  };
 }

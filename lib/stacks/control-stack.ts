@@ -8,7 +8,7 @@ import { fleetNames } from '../config/fleet-names';
 import { metricsSettingsOf } from '../config/metrics-config-schema';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
 import { GrafanaDashboards } from '../constructs/grafana-dashboards';
-import { MetricsStore } from '../constructs/metrics-store';
+import { grafanaSourceOf, MetricsStore } from '../constructs/metrics-store';
 import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
@@ -111,18 +111,16 @@ export class ControlStack extends Stack {
     this.acknowledgeNagFindings();
   }
 
-  /** The Managed Grafana workspace with the fleet's dashboards, reading the metrics table. */
+  /** The Managed Grafana workspace with the fleet's dashboards, reading the metrics store. */
   private addGrafana(
     config: FleetConfig,
     grafanaConfig: NonNullable<FleetConfig['grafana']>,
     common: { architecture: lambda.Architecture; logRetention: logs.RetentionDays },
   ): GrafanaDashboards {
     // The config schema already refuses this; a construct-level guard for direct callers.
-    if (!this.metricsTable) throw new Error('grafana needs timestream: the dashboards read its table');
+    if (!this.metricsStore) throw new Error('grafana needs a metrics store: the dashboards read it');
     const grafana = new GrafanaDashboards(this, 'Grafana', {
-      timestreamDatabase: this.metricsTable.databaseName,
-      timestreamTable: this.metricsTable.tableName,
-      timestreamTableArn: this.metricsTable.tableArn,
+      metrics: grafanaSourceOf(this.metricsStore),
       authenticationProviders: grafanaConfig.authenticationProviders,
       workspaceName: grafanaConfig.workspaceName ?? config.name,
       provisionDashboards: grafanaConfig.provisionDashboards,

@@ -1,9 +1,13 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ProvisionerPropsSchema } from '../../functions/contracts/grafana-provisioner-props';
 import { HANDLER_ENV } from '../../functions/contracts/handler-env';
 import { SinkConfigSchema } from '../../functions/contracts/sink-config';
+import { workspaceDataSources } from '../../functions/entrypoints/handlers/grafana-provisioner-handler';
 import { parseFleetConfig } from '../../lib/config/load-fleet-config';
+import { dashboardsVersion } from '../../lib/constructs/grafana-dashboards';
+import { dashboardsDirFor } from '../../lib/constructs/grafana-metrics-source';
 import { namedSampleInput, only, type SynthedFleet, synthFleet } from './support/fleet-fixture';
 
 type Statement = { Action: string | string[]; Resource: unknown };
@@ -87,6 +91,37 @@ describe('metrics store: prometheus (config/fleet.prometheus.sample.json)', () =
     fleet.controlTemplate.resourceCountIs('AWS::EC2::VPC', 0);
     fleet.controlTemplate.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: Match.absent() });
   });
+
+  it('gives Managed Grafana a SigV4 Prometheus data source on that workspace, and the PromQL dashboards', () => {
+    const t = fleet.controlTemplate;
+    const ws = only(t, 'AWS::APS::Workspace');
+    expect(only(t, 'AWS::Grafana::Workspace').props.DataSources).toEqual(['PROMETHEUS', 'CLOUDWATCH']);
+    const cr = only(t, 'Custom::K6FleetGrafanaDashboards').props;
+    expect(cr).toMatchObject({
+      MetricsKind: 'prometheus',
+      PrometheusUrl: { 'Fn::GetAtt': [ws.logicalId, 'PrometheusEndpoint'] },
+      Version: dashboardsVersion(dashboardsDirFor('prometheus')),
+    });
+    expect(cr.TimestreamTable).toBeUndefined();
+    const ds = workspaceDataSources(
+      ProvisionerPropsSchema.parse({
+        ...cr,
+        WorkspaceId: 'g-1',
+        WorkspaceEndpoint: 'g-1.example',
+        PrometheusUrl: 'https://aps-workspaces.eu-west-1.amazonaws.com/workspaces/ws-1/',
+      }),
+    );
+    expect(ds[0]).toMatchObject({
+      type: 'prometheus',
+      jsonData: { sigV4Auth: true, sigV4Region: 'eu-west-1' },
+    });
+    // The workspace role reads that workspace only.
+    const reads = Object.values(t.findResources('AWS::IAM::Role'))
+      .flatMap((r) => (r.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[])
+      .flatMap((p) => p.PolicyDocument.Statement)
+      .filter((s) => [s.Action].flat().includes('aps:QueryMetrics'));
+    expect(reads.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [ws.logicalId, 'Arn'] }]);
+  });
 });
 
 describe('metrics store: timestream-influxdb (config/fleet.influxdb.sample.json)', () => {
@@ -157,6 +192,32 @@ describe('metrics store: timestream-influxdb (config/fleet.influxdb.sample.json)
     expect(grantsOf(fleet, 'secretsmanager:GetSecretValue')).toEqual(
       WRITERS.map((fn) => [fn, { Ref: secret.logicalId }]),
     );
+    // Besides the writers, only the Grafana provisioner reads it (for the data source's token).
+    const all = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+      .filter((s) => [s.Action].flat().includes('secretsmanager:GetSecretValue'));
+    expect(all.map((s) => s.Resource)).toEqual([
+      { Ref: secret.logicalId },
+      { Ref: secret.logicalId },
+      { Ref: secret.logicalId },
+    ]);
+  });
+
+  it('gives Managed Grafana an InfluxDB data source, from inside the VPC, and the InfluxQL dashboards', () => {
+    const t = fleet.controlTemplate;
+    const secret = only(t, 'AWS::SecretsManager::Secret');
+    const ws = only(t, 'AWS::Grafana::Workspace').props;
+    expect(ws.DataSources).toEqual(['CLOUDWATCH']);
+    expect(JSON.stringify((ws.VpcConfiguration as { SecurityGroupIds: unknown }).SecurityGroupIds)).toMatch(
+      /WriterSg/,
+    );
+    const cr = only(t, 'Custom::K6FleetGrafanaDashboards').props;
+    expect(cr).toMatchObject({
+      MetricsKind: 'timestream-influxdb',
+      InfluxDbSecretArn: { Ref: secret.logicalId },
+      InfluxDbBucket: 'k6',
+      Version: dashboardsVersion(dashboardsDirFor('timestream-influxdb')),
+    });
   });
 
   it('uses the VPC and subnets the config names, public only when asked', () => {
