@@ -1,10 +1,12 @@
 import { writeHistory } from '../../adapters/store/history-store';
 import { mapLimited } from '../../adapters/store/map-limited';
 import { getJson, type RunStore } from '../../adapters/store/run-store';
+import { loadServerWindows } from '../../adapters/store/server-window-store';
 import { type IntervalRecord, IntervalRecordSchema, type Plan, runKeys, type Summary } from '../../contracts';
 import type { HistoryRecordV2 } from '../../contracts/history-record';
 import { buildHistoryRecord } from '../../core/history/build-history-record';
 import { tablesFromIntervals } from '../../core/history/interval-windows';
+import { serverHistory } from '../../core/history/server-history';
 import type { MetricTable } from '../../core/metrics/metric-table';
 
 /**
@@ -33,6 +35,12 @@ export async function recordHistory(
     label: input.plan.tags['k6fleet.label'],
     gitSha: input.plan.tags['k6fleet.gitSha'],
   });
+  if (input.plan.serverMetrics?.length) {
+    record.server = serverHistory(
+      await loadServerWindows(store, input.plan.runId),
+      input.summary.fleet.correlations ?? [],
+    );
+  }
   await writeHistory(store, record);
   return record;
 }
