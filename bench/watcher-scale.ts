@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { LocalRunStore } from '../functions/adapters/store/local-run-store';
-import type { RunStore } from '../functions/adapters/store/run-store';
-import { putJson } from '../functions/adapters/store/run-store';
+import { putJson, type RunStore } from '../functions/adapters/store/run-store';
 import { S3RunStore } from '../functions/adapters/store/s3-run-store';
 import { type IntervalRecord, type Plan, runKeys, type Series } from '../functions/contracts';
 import { emptyHistogram, observe } from '../functions/core/histogram/exp-histogram';
 import { buildPlan } from '../functions/core/planner/build-plan';
 import { watchTick } from '../functions/engine/watcher/watch-tick';
-import { startMoto } from '../test/support/moto';
+import { MOTO_CREDENTIALS, startMoto } from '../test/support/moto';
 import { numericFlags } from './lib/cli-flags';
+import { median } from './lib/stats';
 import { printTable } from './lib/table';
 
 const flags = numericFlags(
@@ -34,7 +34,6 @@ const flags = numericFlags(
   },
 );
 
-const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const REGIONS = ['eu-west-1', 'us-east-1'];
 
 /** Counts what the watcher's S3 client sends and receives (each attempt, retries too). */
@@ -214,10 +213,6 @@ async function runCase(
   return res;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const range = (xs: number[]) =>
   Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}–${Math.max(...xs)}`;
 const kib = (b: number) => (b / 1024).toFixed(0);
