@@ -60,6 +60,11 @@ program
     '--server-metrics-optional',
     'run even when a --server-metrics endpoint fails its probe (its failures are counted)',
   )
+  .option(
+    '--baseline <run>',
+    'compare the finished run with a run id, or baseline | previous | previous-passed of the same test (summary, report); checked before the load',
+  )
+  .option('--fail-on-regression', 'with --baseline: a fail verdict of the comparison exits 99')
   .option('--out-dir <dir>', 'local run store folder', '.k6-fleet')
   .option('--summary-export <file>', 'write summary.json (k6 handleSummary shape + fleet fields) here')
   .option('-q, --quiet', 'no live view')

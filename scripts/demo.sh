@@ -8,7 +8,8 @@ bash "$ROOT/scripts/install-k6.sh"
 cd "$ROOT"
 
 out=$(mktemp)
-node --import tsx bin/k6-fleet-target.ts --port 0 >"$out" 2>/dev/null &
+# The demo target has a 4-connection database pool that the ramp saturates for a while.
+node --import tsx bin/k6-fleet-target.ts --port 0 --profile examples/demo-target.json >"$out" 2>/dev/null &
 target_pid=$!
 trap 'kill "$target_pid" 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 1 100); do grep -q '^listening on ' "$out" && break; sleep 0.1; done
@@ -19,6 +20,6 @@ echo "k6-fleet: target listening on $url" >&2
 set +e
 node bin/k6-fleet.mjs run examples/checkout.js \
   --region us-east-1=50 --region eu-west-1=30 --region ap-southeast-2=20 \
-  --runners-per-region 2 -e "TARGET=$url" --out-dir .k6-fleet "$@"
+  --runners-per-region 2 -e "TARGET=$url" --server-metrics "$url/metrics" --interval 1 --out-dir .k6-fleet "$@"
 code=$?
 exit $code

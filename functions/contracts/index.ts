@@ -1,5 +1,6 @@
 /** Contracts shared by lib/ (infrastructure) and functions/ (runtime). */
 export * from './anomaly';
+export * from './comparison';
 export * from './control';
 export * from './cost';
 export * from './events';

@@ -88,5 +88,7 @@ export const PlanSchema = z.object({
   }),
   /** Server metric sources the controller reads every window (never the runners). */
   serverMetrics: z.array(ServerMetricSourceSchema).optional(),
+  /** The run --baseline named, resolved when the run was planned; Finalize compares with it. */
+  baseline: z.object({ ref: z.string(), runId: z.string(), failOnRegression: z.boolean() }).optional(),
 });
 export type Plan = z.infer<typeof PlanSchema>;

@@ -56,6 +56,13 @@ export const RunInputSchema = z
      * url, select }`) and CloudWatch metrics (AWS only). Each is probed once at planning.
      */
     serverMetrics: z.array(ServerMetricSourceSchema).max(20).optional(),
+    /**
+     * Compare the finished run with this one (a run id, or `baseline`, `previous`,
+     * `previous-passed` of the same test); checked before any load.
+     */
+    baseline: z.string().min(1).max(128).optional(),
+    /** With baseline: a fail verdict of the comparison makes the run's exit code 99. */
+    failOnRegression: z.boolean().optional(),
     /** Explicit run id (else generated). */
     runId: RunIdSchema.optional(),
   })

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AnomalySchema } from './anomaly';
+import { ComparisonSchema } from './comparison';
 import { AbortInfoSchema } from './control';
 import { CostEstimateSchema } from './cost';
 import { MetricTypeSchema, ValueTypeSchema } from './metrics';
@@ -63,6 +64,10 @@ export const SummarySchema = z.object({
     correlations: z.array(CorrelationSchema).optional(),
     /** Server metric sources (scrapes, failures) and the top series. */
     server: ServerOverviewSchema.optional(),
+    /** This run against its --baseline run (functions/core/compare). */
+    comparison: ComparisonSchema.optional(),
+    /** Why the --baseline comparison could not be made at the end (e.g. its record was deleted). */
+    comparisonError: z.string().optional(),
   }),
 });
 export type Summary = z.infer<typeof SummarySchema>;

@@ -1,5 +1,6 @@
 import { ArnFormat, Aws, Duration, type Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -118,6 +119,7 @@ function planFunction({ stack, props, common, storeEnv }: Shared, k6Layer: K6Lay
   });
   bucket.grantRead(plan, 'scripts/*');
   bucket.grantReadWrite(plan, 'runs/*');
+  grantReadServerMetrics(plan);
   return plan;
 }
 
@@ -167,7 +169,16 @@ function watchFunction({ stack, props, common, storeEnv, metricsEnv }: Shared): 
   });
   props.bucket.grantReadWrite(watch, 'runs/*');
   props.metricsTable?.grantWrite(watch);
+  grantReadServerMetrics(watch);
   return watch;
+}
+
+/**
+ * CloudWatch server-metric sources of a run: the planner probes them, the watcher reads
+ * them each window. GetMetricData reads only, and has no resource-level scoping.
+ */
+function grantReadServerMetrics(fn: FleetFunction): void {
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
 }
 
 function finalizeFunction({ stack, props, common, storeEnv, metricsEnv }: Shared): FleetFunction {

@@ -30,7 +30,7 @@ export function acknowledgeFleetFunctionFindings(fn: lambda.Function): void {
     {
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'xray:PutTraceSegments/PutTelemetryRecords (active tracing) and timestream:DescribeEndpoints support no resource-level scoping; "*" is the only valid resource.',
+        'xray:PutTraceSegments/PutTelemetryRecords (active tracing), timestream:DescribeEndpoints and cloudwatch:GetMetricData (the planner and watcher read a run\'s CloudWatch server-metric sources) support no resource-level scoping; "*" is the only valid resource.',
     },
   );
 }

@@ -200,6 +200,12 @@ describe('ControlStack', () => {
     );
     expect(resourcesWith('watch', 'timestream:DescribeEndpoints')).toEqual(['*']);
     expect(resourcesWith('validate', 'timestream:WriteRecords')).toEqual([]);
+    // CloudWatch server-metric sources: the planner probes them, the watcher reads them; no one else.
+    expect(resourcesWith('plan', 'cloudwatch:GetMetricData')).toEqual(['*']);
+    expect(resourcesWith('watch', 'cloudwatch:GetMetricData')).toEqual(['*']);
+    for (const fn of ['validate', 'dispatch', 'finalize', 'abortOnStop'] as const) {
+      expect(resourcesWith(fn, 'cloudwatch:GetMetricData')).toEqual([]);
+    }
   });
 
   it('lets the dispatcher invoke the runner function in every runner region, and nothing else', () => {

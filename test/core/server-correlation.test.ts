@@ -152,4 +152,32 @@ describe('server metric correlation', () => {
       correlationSentence({ ...base, series: 's', r: 0.75, lagSeconds: 2, metric: 'http_req_failed rate' }),
     ).toBe('error rate rose with s, r = 0.75, s leading by 2 s');
   });
+
+  it("tells latency's strongest correlate first, even when the server's request counter tracks k6's rate more closely", () => {
+    // Prepare: sorted by |r|, as correlateSeries returns them.
+    const c = (metric: string, series: string, r: number) => ({
+      metric,
+      series,
+      r,
+      spearman: r,
+      lagSeconds: 0,
+      windows: 20,
+    });
+    const ranked = [
+      c('http_reqs rate', 'rate(app_http_requests_total)', 0.99),
+      c('http_reqs rate', 'rate(app_db_pool_acquired_total)', 0.98),
+      c('http_req_duration p(95)', 'app_db_pool_waiting', 0.91),
+      c('http_req_duration p(95)', 'app_db_pool_in_use', 0.8),
+    ];
+
+    // Act
+    const sentences = correlationSentences(ranked);
+
+    // Assess: one finding per k6 side first (latency, then throughput), then the next strongest.
+    expect(sentences).toEqual([
+      'p95 latency rose with app_db_pool_waiting, r = 0.91, same window',
+      'request rate rose with rate(app_http_requests_total), r = 0.99, same window',
+      'request rate rose with rate(app_db_pool_acquired_total), r = 0.98, same window',
+    ]);
+  });
 });

@@ -5,16 +5,21 @@ import { type Flavor, PLUGIN } from '../../functions/adapters/grafana/datasource
 export interface FoundQuery {
   where: string;
   text: string;
+  /** PromQL: an instant query (tables) rather than a range query. */
+  instant?: boolean;
 }
 
 interface TargetLike {
   rawQuery?: string | boolean;
   query?: string;
+  expr?: string;
+  instant?: boolean;
 }
 
 function targetText(flavor: Flavor, t: TargetLike): string | null {
   if (flavor === 'timestream' && typeof t.rawQuery === 'string') return t.rawQuery;
   if (flavor === 'influxdb' && typeof t.query === 'string') return t.query;
+  if (flavor === 'prometheus' && typeof t.expr === 'string') return t.expr;
   return null;
 }
 
@@ -25,7 +30,7 @@ export function metricsQueries(flavor: Flavor, dash: Dashboard): FoundQuery[] {
     if (panel.datasource?.type !== PLUGIN[flavor]) continue;
     for (const t of panel.targets ?? []) {
       const text = targetText(flavor, t);
-      if (text) out.push({ where: `panel "${panel.title}"`, text });
+      if (text) out.push({ where: `panel "${panel.title}"`, text, instant: t.instant === true });
     }
   }
   for (const a of dash.annotations?.list ?? []) {

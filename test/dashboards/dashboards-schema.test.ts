@@ -6,6 +6,11 @@ import { generatedFiles } from '../../bin/build-dashboards';
 import { buildDashboards } from '../../functions/adapters/grafana/dashboard-set';
 import { FLAVORS, type Flavor, PLUGIN } from '../../functions/adapters/grafana/datasources';
 import { groupLines } from '../../functions/adapters/sinks/line-protocol';
+import {
+  groupSeries,
+  intervalSeries,
+  PromCumulative,
+} from '../../functions/adapters/sinks/prometheus-series';
 import { FIELDS, MEASURE_NAMES } from '../../functions/adapters/sinks/schema';
 import {
   eventPoints,
@@ -109,7 +114,8 @@ function queryProblems(flavor: Flavor, out: Produced, name: string, queries: Fou
 }
 
 describe('dashboard queries name only what the writers produce', () => {
-  for (const flavor of FLAVORS) {
+  // PromQL names are checked by running every query on a real Prometheus (promql-dashboards.test.ts).
+  for (const flavor of ['timestream', 'influxdb'] as const) {
     it(`${flavor}: every measure, dimension and field in every query is written by the sink`, () => {
       // Prepare
       const out = produced(flavor);
@@ -158,6 +164,48 @@ describe('dashboard queries name only what the writers produce', () => {
       const fields = [...names].filter((n) => declared.includes(n));
       expect(fields.length).toBeGreaterThan(0);
     }
+  });
+});
+
+/** Metric names and label names the Prometheus sink writes for the same realistic run. */
+function promProduced(): { names: Set<string>; labels: Set<string> } {
+  const cum = new PromCumulative();
+  const out = [
+    ...intervalSeries(intervalRecord({ runnerId: 'r0', region: 'eu-west-1' }), 'checkout', cum),
+    // groupSeries skips the k6 series (intervalSeries' job) and writes everything else.
+    ...writerGroups().flatMap((g) => groupSeries(g, cum)),
+  ];
+  const names = new Set(out.map((ts) => ts.labels.find((l) => l.name === '__name__')!.value));
+  return { names, labels: new Set(out.flatMap((ts) => ts.labels.map((l) => l.name))) };
+}
+
+function promProblems(queries: FoundQuery[]): string[] {
+  const { names, labels } = promProduced();
+  return queries.flatMap((q) => [
+    ...[...q.text.matchAll(/\b(k6_[a-z0-9_]+)\b/g)]
+      .map((m) => m[1]!)
+      .filter((n) => !names.has(n))
+      .map((n) => `${q.where}: metric ${n}`),
+    ...[...q.text.matchAll(/\b([a-z_]+)(?:=~|!=|=)"/g), ...q.text.matchAll(/\bby \(([a-z_]+)\)/g)]
+      .map((m) => m[1]!)
+      .filter((l) => !labels.has(l))
+      .map((l) => `${q.where}: label ${l}`),
+  ]);
+}
+
+describe('PromQL dashboard queries name only what the Prometheus sink writes', () => {
+  it('every metric, matcher label and grouping label is written (and a misspelt one is caught)', () => {
+    // Prepare
+    const queries = Object.values(buildDashboards('prometheus')).flatMap((d) =>
+      metricsQueries('prometheus', d),
+    );
+    // Act
+    const problems = promProblems(queries);
+    // Assess
+    expect(problems).toEqual([]);
+    expect(queries.length).toBeGreaterThan(30);
+    const bad = [{ where: 'x', text: 'sum by (regoin) (rate(k6_http_req_total{run_id="r"}[1m]))' }];
+    expect(promProblems(bad)).toEqual(['x: metric k6_http_req_total', 'x: label regoin']);
   });
 });
 

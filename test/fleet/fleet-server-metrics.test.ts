@@ -26,7 +26,10 @@ afterAll(() => cleanup(run));
 
 describe('server metrics in a local fleet run', () => {
   it('finds the saturated pool as the top correlate of p95 latency; a dead source is counted, not fatal', async () => {
-    // Prepare: closed-loop VUs 1 → 16 → 1, in plateaus: latency ≈ 20 ms × VUs / 4 once the pool is full.
+    // Prepare: closed-loop VUs in plateaus 1, 4, 8, 16, 1: latency ≈ 20 ms × VUs / 4 once the pool is full.
+    // From 4 VUs on, throughput (acquisitions, requests) is flat at the pool's 200/s while the queue and
+    // latency keep climbing: only then does the queue beat plain load series (which a two-level
+    // low/high ramp cannot tell apart).
     const metricsUrl = `${target().url}/metrics`;
     const deadUrl = `http://127.0.0.1:${await closedPort()}/metrics`;
     target().resetStats();
@@ -37,8 +40,9 @@ describe('server metrics in a local fleet run', () => {
 import http from 'k6/http';
 export const options = {
   scenarios: { ramp: { executor: 'ramping-vus', startVUs: 1, gracefulRampDown: '1s',
-    stages: [{ duration: '3s', target: 1 }, { duration: '2s', target: 16 }, { duration: '6s', target: 16 },
-      { duration: '2s', target: 1 }, { duration: '4s', target: 1 }] } },
+    stages: [{ duration: '3s', target: 1 }, { duration: '1s', target: 4 }, { duration: '3s', target: 4 },
+      { duration: '1s', target: 8 }, { duration: '3s', target: 8 }, { duration: '1s', target: 16 },
+      { duration: '3s', target: 16 }, { duration: '1s', target: 1 }, { duration: '2s', target: 1 }] } },
 };
 export default function () { http.get(__ENV.TARGET + '/q'); }
 `,

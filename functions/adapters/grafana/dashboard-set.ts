@@ -4,12 +4,14 @@ import type { Flavor } from './datasources';
 import { historyDashboard } from './history-dashboard';
 import { influxqlDialect } from './influxql-dialect';
 import { liveDashboard } from './live-dashboard';
+import { promqlDialect } from './promql-dialect';
 import type { QueryDialect } from './query-dialect';
 import { timestreamDialect } from './timestream-dialect';
 
 export const DIALECTS: Record<Flavor, QueryDialect> = {
   timestream: timestreamDialect,
   influxdb: influxqlDialect,
+  prometheus: promqlDialect,
 };
 
 export type DashboardName = 'live' | 'compare' | 'history';

@@ -1,13 +1,14 @@
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
 
-/** The two metrics back ends a dashboard set is generated for. */
-export type Flavor = 'timestream' | 'influxdb';
-export const FLAVORS: readonly Flavor[] = ['timestream', 'influxdb'];
+/** The metrics back ends a dashboard set is generated for. */
+export type Flavor = 'timestream' | 'influxdb' | 'prometheus';
+export const FLAVORS: readonly Flavor[] = ['timestream', 'influxdb', 'prometheus'];
 
 /** Grafana plugin ids. */
 export const PLUGIN = {
   timestream: 'grafana-timestream-datasource',
   influxdb: 'influxdb',
+  prometheus: 'prometheus',
   cloudwatch: 'cloudwatch',
 } as const;
 
@@ -18,6 +19,7 @@ export const DS_VAR = { metrics: 'ds', cloudwatch: 'cloudwatch' } as const;
 export const PROVISIONED = {
   timestream: { name: 'k6-fleet Timestream', uid: 'k6fleet-timestream' },
   influxdb: { name: 'k6-fleet InfluxDB', uid: 'k6fleet-influxdb' },
+  prometheus: { name: 'k6-fleet Prometheus', uid: 'k6fleet-prometheus' },
   cloudwatch: { name: 'k6-fleet CloudWatch', uid: 'k6fleet-cloudwatch' },
 } as const;
 

@@ -1,6 +1,7 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
@@ -13,6 +14,19 @@ import { InfluxQlQueryBuilder, TimestreamQueryBuilder } from './raw-queries';
 export function target(flavor: Flavor, query: DashboardQuery, refId = 'A'): cog.Builder<cog.Dataquery> {
   if (flavor === 'timestream') {
     return new TimestreamQueryBuilder(query.text).refId(refId).datasource(metricsDs(flavor));
+  }
+  if (flavor === 'prometheus') {
+    const p = new prometheus.DataqueryBuilder()
+      .expr(query.text)
+      .refId(refId)
+      .datasource(metricsDs(flavor))
+      .editorMode(prometheus.QueryEditorMode.Code)
+      .format(
+        query.format === 'table' ? prometheus.PromQueryFormat.Table : prometheus.PromQueryFormat.TimeSeries,
+      );
+    if (query.instant) p.instant();
+    else p.range();
+    return query.alias ? p.legendFormat(query.alias) : p;
   }
   const b = new InfluxQlQueryBuilder(query.text, query.format).refId(refId).datasource(metricsDs(flavor));
   return query.alias ? b.alias(query.alias) : b;
@@ -106,9 +120,14 @@ export function elapsedPanel(
     .lineWidth(2)
     .spanNulls(true)
     .showPoints(common.VisibilityMode.Never)
-    .legend(legend())
-    // InfluxQL table results carry a time column; the overlay is by elapsed time only.
-    .withTransformation({ id: 'organize', options: { excludeByName: { Time: true, time: true } } });
+    .legend(legend());
+  if (flavor === 'prometheus') {
+    // PromQL gives elapsed_ms and the value as two series per run (told apart by `field`):
+    // one table per run with them as columns, rows paired by sample index (same rollup points).
+    p.withTransformation({ id: 'joinByLabels', options: { value: 'field', join: ['run_id'] } });
+  }
+  // Table results carry a time column; the overlay is by elapsed time only.
+  p.withTransformation({ id: 'organize', options: { excludeByName: { Time: true, time: true } } });
   if (unit) p.unit(unit);
   return p;
 }

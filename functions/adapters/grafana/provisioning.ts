@@ -1,3 +1,4 @@
+import { PLAN_DEFAULTS } from '../../core/planner/plan-defaults';
 import { PLUGIN, PROVISIONED } from './datasources';
 
 /**
@@ -15,6 +16,7 @@ export const PROVISIONING_ENV = {
   influxDatabase: 'K6FLEET_INFLUXDB_DATABASE',
   influxUser: 'K6FLEET_INFLUXDB_USER',
   influxPassword: 'K6FLEET_INFLUXDB_PASSWORD',
+  prometheusUrl: 'K6FLEET_PROMETHEUS_URL',
 } as const;
 
 /** Where the provider expects the generated dashboards (copy or mount `dashboards/` there). */
@@ -54,6 +56,18 @@ datasources:
       httpMode: POST
     secureJsonData:
       password: ${env(e.influxPassword)}
+
+  # timeInterval: how often samples arrive (the fleet's default intervalSeconds), so
+  # $__rate_interval always spans several runner intervals.
+  - name: ${PROVISIONED.prometheus.name}
+    uid: ${PROVISIONED.prometheus.uid}
+    type: ${PLUGIN.prometheus}
+    access: proxy
+    editable: true
+    url: ${env(e.prometheusUrl)}
+    jsonData:
+      httpMethod: POST
+      timeInterval: ${PLAN_DEFAULTS.intervalSeconds}s
 
   - name: ${PROVISIONED.cloudwatch.name}
     uid: ${PROVISIONED.cloudwatch.uid}

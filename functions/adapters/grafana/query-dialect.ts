@@ -18,8 +18,10 @@ export type RunField = FieldName<typeof MEASURE.run>;
 export interface DashboardQuery {
   text: string;
   format: 'time_series' | 'table';
-  /** Series naming for InfluxQL (e.g. `$tag_region`). */
+  /** Series naming: InfluxQL alias (e.g. `$tag_region`), PromQL legend format (e.g. `{{region}}`). */
   alias?: string;
+  /** PromQL: evaluate once at the end of the range (tables) instead of over it. */
+  instant?: boolean;
 }
 
 /**

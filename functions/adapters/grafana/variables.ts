@@ -2,10 +2,16 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { DS_VAR, type Flavor, metricsDs, PLUGIN, PROVISIONED } from './datasources';
 import type { QueryDialect } from './query-dialect';
 
+const LABEL: Record<Flavor, string> = {
+  timestream: 'Timestream',
+  influxdb: 'InfluxDB',
+  prometheus: 'Prometheus',
+};
+
 /** Picks the metrics data source (defaults to the provisioned one). */
 export function metricsDsVariable(flavor: Flavor): dashboard.DatasourceVariableBuilder {
   return new dashboard.DatasourceVariableBuilder(DS_VAR.metrics)
-    .label(flavor === 'timestream' ? 'Timestream' : 'InfluxDB')
+    .label(LABEL[flavor])
     .type(PLUGIN[flavor])
     .current({ text: PROVISIONED[flavor].name, value: PROVISIONED[flavor].uid });
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RollupPoint, ServerWindow, Summary } from '../../contracts';
 import { jsonForScriptBlock, scriptForInline, styleForInline } from './embed';
+import { type BaselineOverlay, baselineSection, buildBaselineCharts } from './report-baseline';
 import { REPORT_CLIENT_JS } from './report-client';
 import { costSection } from './report-cost';
 import { buildCharts, type ChartSpec, orderRegions } from './report-data';
@@ -19,6 +20,8 @@ export interface ReportInput {
   server?: ServerWindow[];
   /** uPlot's browser build and stylesheet, inlined so the file needs no network. */
   uplot: { js: string; css: string };
+  /** Runs with --baseline: the two history records whose timelines the Baseline section overlays. */
+  overlay?: BaselineOverlay;
 }
 
 /** What the page's `<script type="application/json" id="report-data">` holds. */
@@ -32,8 +35,8 @@ function cspHash(script: string): string {
 }
 
 function chartsSection(allCharts: ChartSpec[]): string {
-  // Server charts have their own section.
-  const charts = allCharts.filter((c) => !c.id.startsWith('server-'));
+  // Server and baseline charts have their own sections.
+  const charts = allCharts.filter((c) => !c.id.startsWith('server-') && !c.id.startsWith('baseline-'));
   if (charts[0]?.x.length === 0) {
     return '<section><h2>Over time</h2><p class="empty">No timeline was recorded for this run.</p></section>';
   }
@@ -56,7 +59,11 @@ export function renderReportHtml(input: ReportInput): string {
   const serverCharts = summary.fleet.server
     ? buildServerCharts(timeline, input.server ?? [], summary.fleet.correlations ?? [])
     : [];
-  const data: ReportData = { summary, charts: [...buildCharts(timeline, regions), ...serverCharts] };
+  const baselineCharts = input.overlay && summary.fleet.comparison ? buildBaselineCharts(input.overlay) : [];
+  const data: ReportData = {
+    summary,
+    charts: [...buildCharts(timeline, regions), ...serverCharts, ...baselineCharts],
+  };
   const uplotJs = scriptForInline(uplot.js);
   const clientJs = scriptForInline(REPORT_CLIENT_JS);
   // Only these two scripts may run and nothing may be fetched, whatever the data holds.
@@ -80,6 +87,7 @@ export function renderReportHtml(input: ReportInput): string {
 <main>
 ${reportHeader(summary)}
 <section><h2>Thresholds</h2>${thresholdsTable(summary)}</section>
+${baselineSection(summary, baselineCharts)}
 ${chartsSection(data.charts)}
 ${serverSection(summary, serverCharts)}
 ${anomaliesSection(summary)}

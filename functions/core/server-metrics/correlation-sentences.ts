@@ -20,9 +20,15 @@ export interface SentenceOptions {
   readonly minAbsR?: number;
 }
 
+/** The order findings are told in: latency first (the question people ask), then errors, then throughput. */
+const SIDE_ORDER: readonly string[] = [K6_SIDE.p95, K6_SIDE.errorRate, K6_SIDE.rps];
+
 /**
  * The top findings in words, e.g. "p95 latency rose with app_db_pool_waiting, r = 0.93,
- * same window". `correlations` is sorted by |r| already (correlateSeries does that).
+ * same window": the strongest correlate of each k6 side first (latency, errors,
+ * throughput), then the next strongest overall. A server's own request counter always
+ * tracks k6's request rate; leading by side keeps that from crowding out the finding about
+ * latency. `correlations` is sorted by |r| already (correlateSeries does that).
  */
 export function correlationSentences(
   correlations: readonly Correlation[],
@@ -30,10 +36,10 @@ export function correlationSentences(
 ): string[] {
   const max = options.max ?? 3;
   const minAbsR = options.minAbsR ?? 0.7;
-  return correlations
-    .filter((c) => Math.abs(c.r) >= minAbsR)
-    .slice(0, max)
-    .map(correlationSentence);
+  const strong = correlations.filter((c) => Math.abs(c.r) >= minAbsR);
+  const leaders = SIDE_ORDER.flatMap((side) => strong.find((c) => c.metric === side) ?? []);
+  const rest = strong.filter((c) => !leaders.includes(c));
+  return [...leaders, ...rest].slice(0, max).map(correlationSentence);
 }
 
 export function correlationSentence(c: Correlation): string {

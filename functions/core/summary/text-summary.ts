@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Summary } from '../../contracts';
+import { baselineSection } from './summary-baseline-section';
 import { fleetSection } from './summary-fleet-section';
 import { thresholdsSection } from './summary-thresholds-section';
 import { totalResultsSection } from './summary-total-results';
@@ -24,6 +25,8 @@ export function renderTextSummary(summary: Summary, opts: TextSummaryOptions): s
   const sections: Array<[string, string[]]> = [['FLEET', fleetSection(summary, c, opts.width)]];
   const thresholds = thresholdsSection(summary, c);
   if (thresholds.length > 0) sections.push(['THRESHOLDS', thresholds]);
+  const baseline = baselineSection(summary, c);
+  if (baseline.length > 0) sections.push(['BASELINE', baseline]);
   sections.push(['TOTAL RESULTS', totalResultsSection(summary, c, opts.mode ?? 'compact')]);
 
   const lines: string[] = [''];

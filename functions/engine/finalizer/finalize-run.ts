@@ -1,5 +1,6 @@
 import { loadUplotAssets } from '../../adapters/report/uplot-assets';
 import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
+import { writeHistory } from '../../adapters/store/history-store';
 import { loadPlan } from '../../adapters/store/plan-store';
 import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
 import { loadServerWindows } from '../../adapters/store/server-window-store';
@@ -15,7 +16,8 @@ import { buildSummary } from '../../core/summary/build-summary';
 import { ThresholdEvaluator } from '../../core/thresholds/evaluate';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { decideVerdict } from '../../core/verdict/verdict';
-import { recordHistory } from './record-history';
+import { addComparison } from './compare-with-baseline';
+import { buildRunRecord } from './record-history';
 import { addServerSummary } from './server-summary-step';
 
 export interface FinalizeResult {
@@ -93,13 +95,21 @@ export async function finalizeRun(
   const assumptions: string[] = [];
   const facts = runFactsOfRun(plan, summary, results, timeline.length, assumptions);
   summary.fleet.cost = estimateRunCost(facts, AWS_PRICES, assumptions);
+  const record = await buildRunRecord(store, { plan, summary, table, startAt });
+  const baseline = await addComparison(store, plan, summary, record);
   await putJson(store, keys.summary, summary);
 
   const server = plan.serverMetrics?.length ? await loadServerWindows(store, runId) : undefined;
-  const html = renderReportHtml({ summary, timeline, server, uplot: await loadUplotAssets() });
+  const html = renderReportHtml({
+    summary,
+    timeline,
+    server,
+    uplot: await loadUplotAssets(),
+    ...(baseline ? { overlay: { baseline, current: record } } : {}),
+  });
   await store.put(keys.report, html, 'text/html; charset=utf-8');
 
-  await recordHistory(store, { plan, summary, table, startAt });
+  await writeHistory(store, record);
   return { summary, summaryKey: keys.summary, reportKey: keys.report };
 }
 

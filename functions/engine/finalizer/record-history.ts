@@ -1,4 +1,3 @@
-import { writeHistory } from '../../adapters/store/history-store';
 import { mapLimited } from '../../adapters/store/map-limited';
 import { getJson, type RunStore } from '../../adapters/store/run-store';
 import { type IntervalRecord, IntervalRecordSchema, type Plan, runKeys, type Summary } from '../../contracts';
@@ -8,11 +7,11 @@ import { tablesFromIntervals } from '../../core/history/interval-windows';
 import type { MetricTable } from '../../core/metrics/metric-table';
 
 /**
- * Writes the run's v2 history record. The watcher keeps only the fleet-wide whole-run table
+ * Builds the run's v2 history record (writeHistory stores it). The watcher keeps only the fleet-wide whole-run table
  * and reduced per-window stats, so the per-region totals and the per-window values of every
  * metric are rebuilt here from the interval records (they expire days after the run).
  */
-export async function recordHistory(
+export async function buildRunRecord(
   store: RunStore,
   input: { plan: Plan; summary: Summary; table: MetricTable; startAt: number | undefined },
 ): Promise<HistoryRecordV2> {
@@ -33,6 +32,5 @@ export async function recordHistory(
     label: input.plan.tags['k6fleet.label'],
     gitSha: input.plan.tags['k6fleet.gitSha'],
   });
-  await writeHistory(store, record);
   return record;
 }

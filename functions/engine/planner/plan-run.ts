@@ -12,6 +12,7 @@ import { parseK6Duration } from '../../core/thresholds/duration';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { normalizeThresholds } from '../../core/thresholds/normalize';
 import { validateThresholds } from '../../core/thresholds/validate';
+import { plannedBaseline } from '../finalizer/compare-with-baseline';
 import { type ProbeOptions, probeServerMetrics } from './probe-server-metrics';
 
 export interface PlanRunDeps {
@@ -134,6 +135,9 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         runnerArchitecture: deps.runnerArchitecture,
       },
     );
+    // Before anything is written: a baseline that cannot be compared with is a bad input.
+    const baseline = await plannedBaseline(deps.store, input, plan.testName);
+    if (baseline) plan.baseline = baseline;
     // Before anything is written: a source that cannot be read is a bad input, as a bad script is.
     if (input.serverMetrics?.length) {
       const warnings = await probeServerMetrics(input.serverMetrics, deps.serverProbe);

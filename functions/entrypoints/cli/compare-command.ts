@@ -1,14 +1,7 @@
 import { writeFile } from 'node:fs/promises';
-import {
-  HistoryLookupError,
-  loadHistoryRecord,
-  resolveBaselineRef,
-} from '../../adapters/store/history-store';
-import type { RunStore } from '../../adapters/store/run-store';
 import { ExitCode } from '../../contracts';
-import type { HistoryRecord, HistoryRecordV2 } from '../../contracts/history-record';
-import { type Comparison, compareRuns, incomparableReason } from '../../core/compare/compare-runs';
 import { comparisonText } from '../../core/compare/comparison-text';
+import { compareStoredRuns } from '../../engine/finalizer/compare-with-baseline';
 import type { CommandIo } from './history-command';
 import { historyCommandError } from './history-command-error';
 import { type HistoryStoreFlags, historyStoreFromFlags } from './history-store-from-flags';
@@ -20,28 +13,6 @@ export interface CompareFlags extends HistoryStoreFlags {
   force?: boolean;
   /** Print every row, not only those that are not a pass. */
   all?: boolean;
-}
-
-function requireV2(r: HistoryRecord): HistoryRecordV2 {
-  if (r.v === 2) return r;
-  throw new HistoryLookupError(
-    `run ${r.runId} has a version 1 history record (headline numbers only: no histograms or per-window values, written before 2026-12); compare needs version 2 — compare newer runs, or list it with k6-fleet history ${r.testName}`,
-  );
-}
-
-/** Loads both records and compares them; HistoryLookupError when they cannot be compared. */
-export async function compareStoredRuns(
-  store: RunStore,
-  baselineRef: string,
-  runId: string,
-  force = false,
-): Promise<Comparison> {
-  const current = requireV2(await loadHistoryRecord(store, runId));
-  const baselineId = await resolveBaselineRef(store, current.testName, baselineRef, runId);
-  const baseline = requireV2(await loadHistoryRecord(store, baselineId));
-  const why = incomparableReason(baseline, current, force);
-  if (why) throw new HistoryLookupError(why);
-  return compareRuns(baseline, current);
 }
 
 /**

@@ -36,6 +36,9 @@ export interface RunFlags {
   serverMetrics?: string[];
   /** --server-metrics-optional: a source that fails its probe is a warning, not exit 104. */
   serverMetricsOptional?: boolean;
+  /** --baseline / --fail-on-regression: compare the finished run with this one (functions/core/compare). */
+  baseline?: string;
+  failOnRegression?: boolean;
 }
 
 const defaultK6 = () => process.env.K6_FLEET_K6 ?? resolve(import.meta.dirname, '../../../.tools/bin/k6');

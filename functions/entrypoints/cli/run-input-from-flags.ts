@@ -24,6 +24,8 @@ export function runInputFromFlags(
     tags: flags.tag ?? {},
     ...(flags.interval ? { intervalSeconds: flags.interval } : {}),
     ...(flags.heartbeatTimeout ? { heartbeatTimeoutSeconds: flags.heartbeatTimeout } : {}),
+    ...(flags.baseline ? { baseline: flags.baseline } : {}),
+    ...(flags.failOnRegression ? { failOnRegression: true } : {}),
     ...(flags.serverMetrics?.length
       ? {
           serverMetrics: flags.serverMetrics.map((url) => ({

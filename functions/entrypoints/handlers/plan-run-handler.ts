@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { createS3Client } from '../../adapters/aws/aws-clients';
+import { cloudWatchClientsByRegion, probeCloudWatch } from '../../adapters/aws/cloudwatch-reader';
 import { refusalCause } from '../../adapters/aws/refusal-cause';
 import { S3RunStore } from '../../adapters/store/s3-run-store';
 import { runKeys } from '../../contracts';
 import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
+import type { CloudWatchSource } from '../../contracts/server-metrics';
 import { type PlanEvent, PlanEventSchema, type PlanResult } from '../../contracts/task-io';
 import { InvalidInputError } from '../../core/planner/plan-errors';
 import { planRun } from '../../engine/planner/plan-run';
@@ -25,6 +27,11 @@ const env = readHandlerEnv(
 );
 const logger = new Logger({ serviceName: 'k6-fleet-plan' });
 const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
+// A CloudWatch source AWS refuses (or that has no data) is refused here, before any load.
+const cloudWatch = cloudWatchClientsByRegion();
+const serverProbe = {
+  cloudwatch: (source: CloudWatchSource) => probeCloudWatch(source, cloudWatch(source.region)),
+};
 const runnerLimitMs = env[HANDLER_ENV.runnerTimeoutSeconds] * 1000 - RUNNER_OVERHEAD_MS;
 
 /**
@@ -52,6 +59,7 @@ export const handler = async (rawEvent: unknown): Promise<PlanResult> => {
       runnerLimitMs,
       runnerMemoryMb: env[HANDLER_ENV.runnerMemoryMb] ?? null,
       runnerArchitecture: env[HANDLER_ENV.runnerArchitecture],
+      serverProbe,
     });
     logger.info('planned', {
       runId: plan.runId,
