@@ -190,4 +190,21 @@ stackOptions(
   process.exitCode = await baselineCommand(runId, flags);
 });
 
+stackOptions(
+  program
+    .command('replay')
+    .description(
+      'send a finished run again to a metrics sink (intervals, rollups, events, run point) with the live timestamps and labels: fills what an outage lost without double counting',
+    )
+    .argument('<runId>', 'the run id'),
+)
+  .requiredOption(
+    '--sink <spec>',
+    'timestream:<db>/<table>[@region] | influxdb:<url>#<db> | prometheus:<remote-write url> | JSON',
+  )
+  .action(async (runId: string, flags) => {
+    const { replayCommand } = await import('../functions/entrypoints/cli/replay-command');
+    process.exitCode = await replayCommand(runId, flags);
+  });
+
 await program.parseAsync(process.argv);
