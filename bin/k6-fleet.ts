@@ -43,6 +43,11 @@ program
     parsePositiveNumber,
   )
   .option(
+    '--runner-timeout <seconds>',
+    'no runner process lives longer; a longer test runs as consecutive relay windows (default: none locally)',
+    parsePositiveInt,
+  )
+  .option(
     '--k6-out <uri>',
     'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable',
     (v: string, p: string[] = []) => [...p, v],
@@ -189,5 +194,22 @@ stackOptions(
   const { baselineCommand } = await import('../functions/entrypoints/cli/baseline-command');
   process.exitCode = await baselineCommand(runId, flags);
 });
+
+stackOptions(
+  program
+    .command('replay')
+    .description(
+      'send a finished run again to a metrics sink (intervals, rollups, events, run point) with the live timestamps and labels: fills what an outage lost without double counting',
+    )
+    .argument('<runId>', 'the run id'),
+)
+  .requiredOption(
+    '--sink <spec>',
+    'timestream:<db>/<table>[@region] | influxdb:<url>#<db> | prometheus:<remote-write url> | JSON',
+  )
+  .action(async (runId: string, flags) => {
+    const { replayCommand } = await import('../functions/entrypoints/cli/replay-command');
+    process.exitCode = await replayCommand(runId, flags);
+  });
 
 await program.parseAsync(process.argv);

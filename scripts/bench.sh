@@ -16,4 +16,8 @@ if [ -f bench/sinks.ts ]; then
   echo "== bench/sinks.ts" >&2
   npx tsx bench/sinks.ts
 fi
+# The watcher over 100 / 1,000 simulated runners, on a folder and on moto S3 (issue 11).
+bash "$ROOT/scripts/install-moto.sh"
+echo "== bench/watcher-scale.ts" >&2
+npx tsx bench/watcher-scale.ts
 echo "k6-fleet bench: done $(date -u +%Y-%m-%dT%H:%M:%SZ), load average $(cut -d' ' -f1-3 /proc/loadavg)"

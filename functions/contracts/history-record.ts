@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ExpHistogramSchema, MetricTypeSchema, ValueTypeSchema } from './metrics';
+import { CorrelationSchema } from './server-metrics';
 import { VerdictSchema } from './status';
 
 /**
@@ -79,6 +80,17 @@ const identity = {
  * history/<testName>/<runId>.json, version 2: everything a later comparison needs, kept
  * past the run's own data (see the bucket's history lifecycle rule).
  */
+/** The server side of a run, kept so that `compare` can show it: per series, and what it correlated with. */
+export const ServerHistorySchema = z.object({
+  /** Per server series over the run's windows (gauges as read, counters as per-second rates). */
+  series: z.array(
+    z.object({ series: z.string(), mean: z.number(), max: z.number(), windows: z.number().int() }),
+  ),
+  /** The strongest correlations of the run (summary.json's `fleet.correlations`, first few). */
+  correlations: z.array(CorrelationSchema),
+});
+export type ServerHistory = z.infer<typeof ServerHistorySchema>;
+
 export const HistoryRecordV2Schema = z.object({
   v: z.literal(2),
   ...identity,
@@ -112,6 +124,8 @@ export const HistoryRecordV2Schema = z.object({
     elapsedMs: z.array(z.number()),
     series: z.record(z.string(), z.array(z.number().nullable())),
   }),
+  /** Runs that read server metrics: their per-series summary (absent otherwise and before 2026-12-04). */
+  server: ServerHistorySchema.optional(),
 });
 export type HistoryRecordV2 = z.infer<typeof HistoryRecordV2Schema>;
 

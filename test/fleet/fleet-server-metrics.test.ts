@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ServerWindowSchema } from '../../functions/contracts';
+import { HistoryRecordV2Schema, historyKey, ServerWindowSchema } from '../../functions/contracts';
 import { cleanup, type FleetRun, runFleet } from '../support/fleet';
 import { useTarget } from '../support/target';
 
@@ -87,6 +87,14 @@ export default function () { http.get(__ENV.TARGET + '/q'); }
     const first = ServerWindowSchema.parse(JSON.parse(await readFile(join(dir, files[1]!), 'utf8')));
     expect(first.failures).toEqual([{ source: deadUrl, error: dead.lastError }]);
     expect(first.samples.map((s) => s.series)).toContain('app_db_pool_waiting');
+    // The history record keeps the server side, so that a later compare can show it.
+    const history = HistoryRecordV2Schema.parse(
+      JSON.parse(await readFile(join(run.storeRoot, historyKey(run.plan.testName, run.plan.runId)), 'utf8')),
+    );
+    const waiting = history.server?.series.find((s) => s.series === 'app_db_pool_waiting');
+    expect(waiting?.max).toBeGreaterThanOrEqual(8);
+    expect(waiting?.windows).toBe(live.scrapes);
+    expect(history.server?.correlations[0]).toEqual(summary.fleet.correlations?.[0]);
     // The live status showed the server side while the run went on.
     expect(run.statuses.some((s) => (s.server?.top.length ?? 0) > 0)).toBe(true);
   });

@@ -100,6 +100,13 @@ export function tablePanel(
     .span(opts.width ?? 12);
   if (opts.mappings) p.mappings(opts.mappings);
   if (opts.description) p.description(opts.description);
+  if (query.pivot) {
+    // An instant PromQL table has one row per series and its number in `Value`.
+    p.withTransformation({
+      id: 'groupingToMatrix',
+      options: { rowField: query.pivot.rows, columnField: query.pivot.columns, valueField: 'Value' },
+    });
+  }
   return p;
 }
 

@@ -91,6 +91,9 @@ const runFields = (fields: RunField[], ms: Matchers, over: string): string =>
     }),
   );
 
+/** Run tables as the other dialects show them: a row per run, a column per field. */
+const PER_RUN = { rows: L.runId, columns: 'field' };
+
 const labelValues = (name: string, ms: Matchers, label: string): string =>
   `label_values(${name}${sel(ms)}, ${label})`;
 const RUNS = gauge(MEASURE.run, 'requests').name;
@@ -142,12 +145,16 @@ export const promqlDialect: QueryDialect = {
     );
   },
 
-  runsTable: (runVars, fields) =>
-    table(runFields(fields, [m(L.runId, '=~', `^(${runVars.map((v) => `$${v}`).join('|')})$`)], '$__range')),
+  runsTable: (runVars, fields) => ({
+    ...table(
+      runFields(fields, [m(L.runId, '=~', `^(${runVars.map((v) => `$${v}`).join('|')})$`)], '$__range'),
+    ),
+    pivot: PER_RUN,
+  }),
 
   runHistory: (fields) => series(runFields(fields, thisTest, '$__interval'), `{{${L.runId}}} {{field}}`),
 
-  runHistoryTable: (fields) => table(runFields(fields, thisTest, '$__range')),
+  runHistoryTable: (fields) => ({ ...table(runFields(fields, thisTest, '$__range')), pivot: PER_RUN }),
 
   testNames: (source) => labelValues(source === 'live' ? ROLLUPS : RUNS, [], L.testName),
 

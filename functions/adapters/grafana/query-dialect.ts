@@ -22,6 +22,8 @@ export interface DashboardQuery {
   alias?: string;
   /** PromQL: evaluate once at the end of the range (tables) instead of over it. */
   instant?: boolean;
+  /** PromQL tables: one row per `rows` label value, one column per `columns` label value. */
+  pivot?: { rows: string; columns: string };
 }
 
 /**

@@ -77,8 +77,9 @@ export function reportRefusalOnce(log: SinkLog): SinkLog {
  * Metrics to any Prometheus remote-write receiver (Prometheus, Amazon Managed Service for
  * Prometheus, Mimir, …): protobuf + snappy, k6's prometheus-rw names, counters cumulative
  * per series from the run's start. Floats and histograms go in separate requests, and each
- * histogram request holds one timestamp: a receiver that refuses an out-of-order histogram
- * (Prometheus 2.x, on replay) then refuses only that request, never the floats with it.
+ * histogram request holds one runner's interval (one timestamp): a receiver that refuses an
+ * out-of-order histogram (Prometheus 2.x, on replay) then refuses only the samples it already
+ * has, never the floats or another runner's lost interval with them.
  */
 export class PrometheusSink extends PointGroupSink<PromTimeSeries> {
   readonly name = 'prometheus';
@@ -160,7 +161,10 @@ export class PrometheusSink extends PointGroupSink<PromTimeSeries> {
     const floats = series.filter((s) => !s.histograms?.length);
     this.queue.enqueue('f', floats);
     for (const h of series.filter((s) => s.histograms?.length)) {
-      this.queue.enqueue(`h:${h.histograms?.[0]?.timestamp}`, [h]);
+      // Per runner too: runners' intervals end on the same boundaries, and on replay one
+      // runner's interval may be stored already while another's was lost.
+      const runner = h.labels.find((l) => l.name === PROM_LABEL.runner)?.value ?? '';
+      this.queue.enqueue(`h:${h.histograms?.[0]?.timestamp}:${runner}`, [h]);
     }
   }
 }

@@ -12,6 +12,7 @@ import { type Classification, classifyRow, overallVerdict, passScore } from './c
 import { type DirectionRule, directionRule } from './direction-rules';
 import { hodgesLehmann, mannWhitney } from './mann-whitney';
 import { quantileShift, twoProportionTest } from './quantile-shift';
+import { compareServerSides, type ServerComparison } from './server-comparison';
 
 /** Fewer windows than this per run and the per-window test is left out (it would have no power). */
 export const MIN_WINDOWS = 5;
@@ -50,6 +51,8 @@ export interface Comparison {
   runId: string;
   testName: string;
   metrics: ComparisonRow[];
+  /** Both runs' server metrics side by side, when both read some. */
+  server?: ServerComparison;
 }
 
 interface Side {
@@ -213,5 +216,8 @@ export function compareRuns(
     runId: current.runId,
     testName: current.testName,
     metrics: rows,
+    ...withServer(compareServerSides(baseline, current)),
   };
 }
+
+const withServer = (server: ServerComparison | undefined) => (server ? { server } : {});

@@ -1,5 +1,6 @@
 import { FLEET } from '../../contracts/history-record';
 import type { Comparison, ComparisonRow } from './compare-runs';
+import { serverComparisonText } from './server-comparison';
 
 const num = (v: number | null) => {
   if (v === null) return '-';
@@ -35,5 +36,5 @@ export function comparisonText(c: Comparison, opts: { all?: boolean } = {}): str
   lines.push(
     `verdict: ${c.verdict.toUpperCase()} — ${counts('fail')} fail, ${counts('marginal')} marginal, ${counts('pass')} pass (score ${c.score.toFixed(0)}%)`,
   );
-  return `${lines.join('\n')}\n`;
+  return `${lines.join('\n')}\n${c.server ? serverComparisonText(c.server) : ''}`;
 }

@@ -7,6 +7,7 @@ import { costSection } from './report-cost';
 import { buildCharts, type ChartSpec, orderRegions } from './report-data';
 import { escapeHtml as esc } from './report-format';
 import { anomaliesSection, reportHeader } from './report-header';
+import { historySection, type ReportHistory } from './report-history';
 import { metricsTable } from './report-metrics-table';
 import { buildServerCharts, serverSection } from './report-server';
 import { REPORT_CSS } from './report-style';
@@ -22,6 +23,8 @@ export interface ReportInput {
   uplot: { js: string; css: string };
   /** Runs with --baseline: the two history records whose timelines the Baseline section overlays. */
   overlay?: BaselineOverlay;
+  /** The test's latest runs, this one last: the History section's trend and change points. */
+  history?: ReportHistory;
 }
 
 /** What the page's `<script type="application/json" id="report-data">` holds. */
@@ -88,6 +91,7 @@ export function renderReportHtml(input: ReportInput): string {
 ${reportHeader(summary)}
 <section><h2>Thresholds</h2>${thresholdsTable(summary)}</section>
 ${baselineSection(summary, baselineCharts)}
+${historySection(input.history)}
 ${chartsSection(data.charts)}
 ${serverSection(summary, serverCharts)}
 ${anomaliesSection(summary)}

@@ -1,5 +1,6 @@
 import {
   HistoryLookupError,
+  listHistory,
   loadHistoryRecord,
   resolveBaselineRef,
 } from '../../adapters/store/history-store';
@@ -7,7 +8,9 @@ import type { RunStore } from '../../adapters/store/run-store';
 import { type ComparisonData, ExitCode, type Plan, type RunInput, type Summary } from '../../contracts';
 import type { HistoryRecord, HistoryRecordV2 } from '../../contracts/history-record';
 import { compareRuns, incomparableReason } from '../../core/compare/compare-runs';
+import { indexEntryOf } from '../../core/history/build-history-record';
 import { InvalidInputError } from '../../core/planner/plan-errors';
+import type { ReportHistory } from '../../core/report/report-history';
 
 /** The record a comparison needs: version 2 (histograms, per-window values), else why not. */
 export function requireV2(r: HistoryRecord): HistoryRecordV2 {
@@ -125,4 +128,15 @@ export async function addComparison(
     record.exitCode = ExitCode.thresholdsFailed;
   }
   return res.baseline;
+}
+
+/** How many earlier runs the report's History section shows (one index page). */
+export const REPORT_HISTORY_RUNS = 99;
+
+/** The report's History: the test's latest index entries and this run's, not yet written. */
+export async function reportHistory(store: RunStore, record: HistoryRecordV2): Promise<ReportHistory> {
+  const page = await listHistory(store, record.testName, { last: REPORT_HISTORY_RUNS });
+  const earlier = page.entries.filter((e) => e.runId !== record.runId);
+  const again = earlier.length < page.entries.length; // a late finalize run twice
+  return { entries: [...earlier, indexEntryOf(record)], total: page.total + (again ? 0 : 1) };
 }

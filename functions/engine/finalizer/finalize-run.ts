@@ -16,7 +16,7 @@ import { buildSummary } from '../../core/summary/build-summary';
 import { ThresholdEvaluator } from '../../core/thresholds/evaluate';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
 import { decideVerdict } from '../../core/verdict/verdict';
-import { addComparison } from './compare-with-baseline';
+import { addComparison, reportHistory } from './compare-with-baseline';
 import { buildRunRecord } from './record-history';
 import { addServerSummary } from './server-summary-step';
 
@@ -106,6 +106,7 @@ export async function finalizeRun(
     server,
     uplot: await loadUplotAssets(),
     ...(baseline ? { overlay: { baseline, current: record } } : {}),
+    history: await reportHistory(store, record),
   });
   await store.put(keys.report, html, 'text/html; charset=utf-8');
 

@@ -1,9 +1,11 @@
 import { mapLimited } from '../../adapters/store/map-limited';
 import { getJson, type RunStore } from '../../adapters/store/run-store';
+import { loadServerWindows } from '../../adapters/store/server-window-store';
 import { type IntervalRecord, IntervalRecordSchema, type Plan, runKeys, type Summary } from '../../contracts';
 import type { HistoryRecordV2 } from '../../contracts/history-record';
 import { buildHistoryRecord } from '../../core/history/build-history-record';
 import { tablesFromIntervals } from '../../core/history/interval-windows';
+import { serverHistory } from '../../core/history/server-history';
 import type { MetricTable } from '../../core/metrics/metric-table';
 
 /**
@@ -32,5 +34,11 @@ export async function buildRunRecord(
     label: input.plan.tags['k6fleet.label'],
     gitSha: input.plan.tags['k6fleet.gitSha'],
   });
+  if (input.plan.serverMetrics?.length) {
+    record.server = serverHistory(
+      await loadServerWindows(store, input.plan.runId),
+      input.summary.fleet.correlations ?? [],
+    );
+  }
   return record;
 }

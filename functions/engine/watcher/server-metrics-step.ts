@@ -19,6 +19,7 @@ import type { WatchState } from '../../contracts/watch-state';
 import { newAnomalies } from '../../core/anomaly/detect-anomalies';
 import { poolSaturationFindings } from '../../core/anomaly/pool-saturation';
 import { LIVE_TOP, topSeries } from '../../core/server-metrics/top-series';
+import { anomalyEvent } from './sink-run-events';
 
 /** Reads one window of one source; throws with the reason when it cannot. */
 export type ServerSourceReader = (source: ServerMetricSource, prev: unknown) => Promise<ServerReadResult>;
@@ -159,6 +160,6 @@ export async function serverMetricsTick(
   });
   for (const a of result?.anomalies ?? []) {
     if (watch.anomalies.length < MAX_ANOMALIES) watch.anomalies.push(a);
-    await t.sink?.writeEvent(plan.runId, plan.testName, { at: a.at, kind: 'anomaly', text: a.message });
+    await t.sink?.writeEvent(plan.runId, plan.testName, anomalyEvent(a));
   }
 }

@@ -30,6 +30,7 @@ import {
   serverMetricsTick,
   serverOverview,
 } from './server-metrics-step';
+import { abortEvent, anomalyEvent, endEvent, startEvent } from './sink-run-events';
 
 export interface WatchTickOptions {
   now?: number;
@@ -183,12 +184,7 @@ async function publishWindows(
     state.recentPoints = [...state.recentPoints, point].slice(-BASELINE_WINDOWS);
     for (const a of found.anomalies) {
       if (state.anomalies.length < MAX_ANOMALIES) state.anomalies.push(a);
-      await sink?.writeEvent(runId, plan.testName, {
-        at: a.at,
-        kind: 'anomaly',
-        text: a.message,
-        region: a.region,
-      });
+      await sink?.writeEvent(runId, plan.testName, anomalyEvent(a));
     }
   }
 }
@@ -206,16 +202,11 @@ async function writeTickToSink(
   const abort = state.abort;
   await sink.writeThresholds(runId, testName, t.now, t.judged.states);
   if (!t.before.started && state.startAt !== undefined) {
-    await sink.writeEvent(runId, testName, {
-      at: state.startAt,
-      kind: 'start',
-      text: `${testName} starts on ${plan.runners.length} runners`,
-    });
+    await sink.writeEvent(runId, testName, startEvent(plan, state.startAt));
   }
-  if (!t.before.aborted && abort)
-    await sink.writeEvent(runId, testName, { at: abort.at, kind: 'abort', text: abort.reason });
+  if (!t.before.aborted && abort) await sink.writeEvent(runId, testName, abortEvent(abort));
   if (t.finished && state.finishedAt === t.now) {
-    await sink.writeEvent(runId, testName, { at: t.now, kind: 'end', text: `${testName} ended` });
+    await sink.writeEvent(runId, testName, endEvent(plan, t.now));
   }
   await sink.flush();
   addSinkDelivery(state.sinks, sink.name, sinkBefore, sink.stats());
