@@ -5,10 +5,16 @@
  * (16 k6 built-in series per runner interval — 8 of them latency histograms — plus
  * process stats, plus one watcher rollup per window), then prints records/s encoded and,
  * per 1M requests: Timestream records, WriteRecords requests and billed write units
- * (1 per started KiB of each request), InfluxDB lines and bytes (raw and gzip).
+ * (1 per started KiB of each request), InfluxDB lines and bytes (raw and gzip), and
+ * Prometheus remote-write series, requests and bytes (protobuf, and snappy as sent), batched
+ * as the sink batches a watcher tick: floats ≤ 1000 series a request, histograms one request
+ * per runner interval.
  */
 import { gzipSync } from 'node:zlib';
+import { compress } from 'snappyjs';
 import { groupLines } from '../functions/adapters/sinks/line-protocol';
+import { groupSeries, intervalSeries, PromCumulative } from '../functions/adapters/sinks/prometheus-series';
+import { encodeWriteRequest, type PromTimeSeries } from '../functions/adapters/sinks/remote-write-proto';
 import { intervalPoints, type PointGroup, rollupPoints } from '../functions/adapters/sinks/sink-points';
 import {
   billedWriteUnits,
@@ -105,16 +111,23 @@ const SHAPES: Shape[] = [
   { name: '100 runners × 2000 req/s, 5 s', runners: 100, regions: 5, rpsPerRunner: 2000, intervalS: 5 },
 ];
 
-function groupsFor(shape: Shape): PointGroup[] {
+/** One watcher tick: the runners' records of one interval and the window's rollup. */
+interface Tick {
+  records: IntervalRecord[];
+  rollup: PointGroup;
+}
+
+function ticksFor(shape: Shape): Tick[] {
   const rnd = lcg(42);
   const perInterval = shape.rpsPerRunner * shape.intervalS;
   const intervals = Math.ceil(1_000_000 / (perInterval * shape.runners));
   const regions = Array.from({ length: shape.regions }, (_, i) => `region-${i}`);
   // A pool of distinct series sets, so compression sees realistic variety.
   const pool = Array.from({ length: 32 }, () => runnerSeries(perInterval, rnd));
-  const groups: PointGroup[] = [];
+  const ticks: Tick[] = [];
   const t0 = 1_700_000_000_000;
   for (let seq = 0; seq < intervals; seq++) {
+    const records: IntervalRecord[] = [];
     for (let r = 0; r < shape.runners; r++) {
       const rec: IntervalRecord = {
         v: 1,
@@ -127,7 +140,7 @@ function groupsFor(shape: Shape): PointGroup[] {
         series: pool[(seq * shape.runners + r) % pool.length]!,
         process: { cpuPercent: 55, rssBytes: 2e8, k6CpuPercent: 45, k6RssBytes: 1.5e8 },
       };
-      groups.push(intervalPoints(rec, 'checkout-api'));
+      records.push(rec);
     }
     const stats = {
       rps: shape.rpsPerRunner * shape.runners,
@@ -143,16 +156,47 @@ function groupsFor(shape: Shape): PointGroup[] {
       dataReceived: 1,
       checksRate: 1,
     };
-    groups.push(
-      rollupPoints('run-20260101-abcdef', 'checkout-api', {
-        t: t0 + (seq + 1) * shape.intervalS * 1000,
-        elapsedMs: (seq + 1) * shape.intervalS * 1000,
-        global: stats,
-        regions: Object.fromEntries(regions.map((r) => [r, stats])),
-      }),
-    );
+    const rollup = rollupPoints('run-20260101-abcdef', 'checkout-api', {
+      t: t0 + (seq + 1) * shape.intervalS * 1000,
+      elapsedMs: (seq + 1) * shape.intervalS * 1000,
+      global: stats,
+      regions: Object.fromEntries(regions.map((r) => [r, stats])),
+    });
+    ticks.push({ records, rollup });
   }
-  return groups;
+  return ticks;
+}
+
+const groupsOf = (ticks: Tick[]): PointGroup[] =>
+  ticks.flatMap((t) => [...t.records.map((r) => intervalPoints(r, 'checkout-api')), t.rollup]);
+
+/** What the Prometheus sink sends for the run: series, requests, protobuf and snappy bytes. */
+function promWrites(ticks: Tick[]): { series: number; requests: number; bytes: number; snappy: number } {
+  const out = { series: 0, requests: 0, bytes: 0, snappy: 0 };
+  const send = (batch: PromTimeSeries[]) => {
+    out.series += batch.length;
+    out.requests++;
+    // Encoded once, as the sink does (encodeRemoteWriteBody = snappy of this).
+    const proto = encodeWriteRequest(batch);
+    out.bytes += proto.length;
+    out.snappy += compress(proto).length;
+  };
+  const cum = new PromCumulative();
+  for (const t of ticks) {
+    const floats: PromTimeSeries[] = [];
+    for (const rec of t.records) {
+      const series = [
+        ...intervalSeries(rec, 'checkout-api', cum),
+        ...groupSeries(intervalPoints(rec, 'checkout-api'), cum),
+      ];
+      floats.push(...series.filter((x) => !x.histograms?.length));
+      const hists = series.filter((x) => x.histograms?.length);
+      if (hists.length) send(hists);
+    }
+    floats.push(...groupSeries(t.rollup, cum));
+    for (let i = 0; i < floats.length; i += 1000) send(floats.slice(i, i + 1000));
+  }
+  return out;
 }
 
 function timeIt(fn: () => number): { perSec: number; items: number } {
@@ -167,7 +211,8 @@ const fmt = (n: number): string => (n >= 100 ? Math.round(n).toLocaleString('en-
 
 const rows: string[][] = [];
 for (const shape of SHAPES) {
-  const groups = groupsFor(shape);
+  const ticks = ticksFor(shape);
+  const groups = groupsOf(ticks);
   let tsRecords = 0;
   let tsRequests = 0;
   let tsBytes = 0;
@@ -194,10 +239,16 @@ for (const shape of SHAPES) {
   let gz = 0;
   for (let i = 0; i < lines.length; i += 5000)
     gz += gzipSync(`${lines.slice(i, i + 5000).join('\n')}\n`).length;
+  let prom = { series: 0, requests: 0, bytes: 0, snappy: 0 };
+  const promRate = timeIt(() => {
+    prom = promWrites(ticks);
+    return prom.series;
+  });
   rows.push([
     shape.name,
     fmt(ts.perSec),
     fmt(influx.perSec),
+    fmt(promRate.perSec),
     fmt(tsRecords),
     fmt(tsRequests),
     fmt(tsBytes / 1024),
@@ -205,6 +256,10 @@ for (const shape of SHAPES) {
     fmt(lines.length),
     fmt(Buffer.byteLength(body) / 1024),
     fmt(gz / 1024),
+    fmt(prom.series),
+    fmt(prom.requests),
+    fmt(prom.bytes / 1024),
+    fmt(prom.snappy / 1024),
   ]);
 }
 
@@ -212,6 +267,7 @@ const header = [
   'load shape (→ 1M requests)',
   'TS rec/s',
   'Influx lines/s',
+  'Prom series/s',
   'TS records',
   'TS requests',
   'TS KiB',
@@ -219,6 +275,10 @@ const header = [
   'Influx lines',
   'Influx KiB',
   'Influx gzip KiB',
+  'Prom series',
+  'Prom requests',
+  'Prom KiB',
+  'Prom snappy KiB',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 const line = (cells: string[]) =>
@@ -226,5 +286,5 @@ const line = (cells: string[]) =>
 process.stdout.write(`${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n`);
 for (const r of rows) process.stdout.write(`${line(r)}\n`);
 process.stdout.write(
-  '\nTS = Timestream (multi-measure records, CommonAttributes per runner interval); write units billed per started KiB of each WriteRecords request.\n',
+  '\nTS = Timestream (multi-measure records, CommonAttributes per runner interval); write units billed per started KiB of each WriteRecords request. Prom = Prometheus remote write (native histograms; series/s includes protobuf + snappy encoding).\n',
 );

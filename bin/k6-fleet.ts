@@ -43,6 +43,11 @@ program
     parsePositiveNumber,
   )
   .option(
+    '--runner-timeout <seconds>',
+    'no runner process lives longer; a longer test runs as consecutive relay windows (default: none locally)',
+    parsePositiveInt,
+  )
+  .option(
     '--k6-out <uri>',
     'extra k6 output on every runner (e.g. json=samples.json, in its work dir), repeatable',
     (v: string, p: string[] = []) => [...p, v],

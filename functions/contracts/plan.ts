@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RelaySchema } from './relay';
 import { ServerMetricSourceSchema } from './server-metrics';
 
 /** One k6 threshold, normalised from the short (`'p(95)<200'`) or long form. */
@@ -86,6 +87,8 @@ export const PlanSchema = z.object({
       .object({ vus: z.number().int().positive(), by: z.enum(['file descriptors', 'memory']) })
       .optional(),
   }),
+  /** Set when the test is longer than one runner invocation: its relay windows. */
+  relay: RelaySchema.optional(),
   /** Server metric sources the controller reads every window (never the runners). */
   serverMetrics: z.array(ServerMetricSourceSchema).optional(),
   /** The run --baseline named, resolved when the run was planned; Finalize compares with it. */

@@ -31,3 +31,25 @@ export const RelaySchema = z.object({
   windows: z.array(RelayWindowSchema).min(2),
 });
 export type Relay = z.infer<typeof RelaySchema>;
+
+/**
+ * runs/<runId>/windows/<runnerId>/<window>.json — one relay window's own account: when it
+ * resumed against its boundary, and the last interval seq it wrote (the next window
+ * continues the runner's series from there).
+ */
+export const WindowResultSchema = z.object({
+  runnerId: z.string(),
+  window: z.number().int().nonnegative(),
+  /** barrier + the window's startMs: when this window's load was due to start. */
+  boundaryAt: z.number(),
+  resumedAt: z.number().optional(),
+  /** resumedAt − boundaryAt. */
+  startOffsetMs: z.number().optional(),
+  endedAt: z.number(),
+  firstSeq: z.number().int(),
+  lastSeq: z.number().int(),
+  outcome: z.enum(['finished', 'aborted', 'failed', 'self-stopped']),
+  reason: z.string().optional(),
+  ranSetup: z.boolean().optional(),
+});
+export type WindowResult = z.infer<typeof WindowResultSchema>;

@@ -21,6 +21,9 @@ export const runKeys = (runId: string) => {
     claimsPrefix: `${p}/claims/`,
     claim: (runnerId: string, window: number) =>
       `${p}/claims/${runnerId}/${String(window).padStart(4, '0')}.json`,
+    /** Relay windows' own results (plan.relay); the last window also writes result(). */
+    windowResult: (runnerId: string, window: number) =>
+      `${p}/windows/${runnerId}/${String(window).padStart(4, '0')}.json`,
     resultsPrefix: `${p}/results/`,
     result: (runnerId: string) => `${p}/results/${runnerId}.json`,
     teardownDone: `${p}/teardown.json`,

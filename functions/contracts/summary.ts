@@ -47,6 +47,8 @@ export const SummarySchema = z.object({
       z.object({ name: z.string(), weight: z.number(), runners: z.number(), requests: z.number() }),
     ),
     runners: z.array(SummaryRunnerSchema),
+    /** Relay windows each runner ran its share in (1 when the test fits one invocation). */
+    windows: z.number().int().positive().optional(),
     /** max |actual resume − barrier| over runners. */
     startSkewMs: z.number().nullable(),
     anomalies: z.array(AnomalySchema),

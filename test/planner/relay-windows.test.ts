@@ -102,10 +102,11 @@ describe('planRelay: the timeline', () => {
       expect(lead + span(w) + relay.tailMs).toBeLessThanOrEqual(LOCAL_12S.runnerTimeoutMs);
     });
     expect(relay.tailMs).toBe(1000 + 500 + 500);
-    // each window's k6 runs exactly its slice; a window handing over ends 1 ms early so the
-    // iteration due at the boundary is started once, by the next window at its 0
+    // each window's k6 runs exactly its slice; a window handing over ends half a period
+    // (10/s: 50 ms) early so the iteration due at the boundary is started once, by the next
+    // window at its 0
     const durations = relay.windows.map((w) => ms(w.scenarios.cart!.duration));
-    expect(durations).toEqual(relay.windows.map((w, i) => span(w) - (i < relay.windows.length - 1 ? 1 : 0)));
+    expect(durations).toEqual(relay.windows.map((w, i) => span(w) - (i < relay.windows.length - 1 ? 50 : 0)));
     for (const w of relay.windows) {
       expect(w.scenarios.cart).toMatchObject({
         executor: 'constant-arrival-rate',

@@ -35,6 +35,8 @@ export async function runFleet(o: {
   sink?: MetricsSink;
   onStatus?: (s: RunStatus) => void;
   onRunners?: (runners: RunnerProcess[]) => void;
+  /** `--runner-timeout`: a longer test runs as relay windows. */
+  runnerTimeoutSeconds?: number;
 }): Promise<FleetRun> {
   const storeRoot = await mkdtemp(join(tmpdir(), 'k6-fleet-test-'));
   const statuses: RunStatus[] = [];
@@ -59,6 +61,7 @@ export async function runFleet(o: {
     extraOutputs: o.extraOutputs,
     metricsOutput: o.metricsOutput,
     sink: o.sink,
+    runnerTimeoutSeconds: o.runnerTimeoutSeconds,
     onPlan: (_plan, r) => {
       runners = r;
       o.onRunners?.(r);

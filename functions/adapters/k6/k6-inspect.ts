@@ -12,6 +12,8 @@ export interface K6Inspection {
   summaryTrendStats: string[];
   setupTimeout: string | null;
   teardownTimeout: string | null;
+  /** The script's options as k6 resolved them (scenarios, shortcuts; nulls for unset). */
+  options: Record<string, unknown>;
 }
 
 /** k6 refused the script or its options; exitCode is k6's own (104 config, 107 script). */
@@ -53,6 +55,7 @@ export async function inspectScript(
       ],
       setupTimeout: (o.setupTimeout as string | null) ?? null,
       teardownTimeout: (o.teardownTimeout as string | null) ?? null,
+      options: o,
     };
   } catch (e) {
     const err = e as { code?: number | string; stderr?: string; message: string };

@@ -1,7 +1,9 @@
 import type { Plan, RunInput, ThresholdSpec } from '../../contracts';
+import type { ScenarioOptions } from '../../contracts/relay';
 import { placeRunners } from './place-runners';
 import { PLAN_DEFAULTS } from './plan-defaults';
 import { InvalidInputError } from './plan-errors';
+import { planRelay, type RelayBudget } from './relay-windows';
 import { thresholdTagKeys } from './threshold-tag-keys';
 
 /** Facts about the script that the adapter gathered (k6 inspect + source scan). */
@@ -14,6 +16,8 @@ export interface ScriptFacts {
   totalDurationMs: number;
   thresholds: Record<string, ThresholdSpec[]>;
   summaryTrendStats: string[];
+  /** The scenarios k6 runs (scenariosFromOptions): what relay windows cut. */
+  scenarios?: Record<string, ScenarioOptions>;
 }
 
 const fmtMs = (ms: number) =>
@@ -34,6 +38,8 @@ export function buildPlan(
     runnerMemoryMb?: number | null;
     /** The runner Lambda's architecture (AWS); with runnerMemoryMb it prices the run. */
     runnerArchitecture?: 'arm64' | 'x86_64';
+    /** A runner invocation's limit and margins: a longer test runs as relay windows. */
+    relayBudget?: RelayBudget | null;
   },
 ): Plan {
   const regions = input.regions ?? [...PLAN_DEFAULTS.regions];
@@ -48,7 +54,9 @@ export function buildPlan(
     ctx.runnerMemoryMb ?? null,
   );
 
-  if (ctx.runnerLimitMs !== null && facts.totalDurationMs > ctx.runnerLimitMs) {
+  // Relay windows lift the runner limit: each window fits one invocation (or the input is refused).
+  const relay = ctx.relayBudget ? planRelay(facts.scenarios ?? {}, ctx.relayBudget) : null;
+  if (!ctx.relayBudget && ctx.runnerLimitMs !== null && facts.totalDurationMs > ctx.runnerLimitMs) {
     throw new InvalidInputError(
       `the test lasts up to ${fmtMs(facts.totalDurationMs)} (k6 inspect totalDuration, incl. graceful stops) but a runner can run at most ${fmtMs(ctx.runnerLimitMs)}: shorten the scenarios (or their maxDuration)`,
     );
@@ -82,6 +90,7 @@ export function buildPlan(
       readyTimeoutMs: PLAN_DEFAULTS.readyTimeoutMs,
       maxRunMs: facts.totalDurationMs + PLAN_DEFAULTS.runGraceMs,
     },
+    ...(relay ? { relay } : {}),
     envKeys: Object.keys(env).sort(),
     tags: input.tags ?? {},
     ...(ctx.runnerMemoryMb && ctx.runnerArchitecture

@@ -18,6 +18,15 @@ export interface RelayBudget {
 }
 
 const SECOND = 1000;
+
+/**
+ * The budget of a local runner invocation limited to `--runner-timeout` seconds: a fresh
+ * k6 on loopback initialises in 1–2 s on a busy machine, the first window also waits for
+ * every runner and the start lead (1.5 s).
+ */
+export function localRelayBudget(runnerTimeoutMs: number): RelayBudget {
+  return { runnerTimeoutMs, leadMs: 4000, firstLeadMs: 6000, flushMs: 500, teardownMs: 500 };
+}
 const fmtS = (ms: number) => `${Math.round(ms) / 1000} s`;
 
 /** When the test's load ends (ms after the barrier) and the longest graceful stop. */

@@ -95,6 +95,7 @@ export function buildSummary(s: SummaryInput): Summary {
           reason: res?.reason,
         };
       }),
+      windows: s.plan.relay?.windows.length ?? 1,
       startSkewMs: offsets.length ? Math.max(...offsets.map(Math.abs)) : null,
       anomalies: s.anomalies,
       failedThresholds: s.thresholds

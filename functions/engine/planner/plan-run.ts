@@ -6,7 +6,9 @@ import { inspectScript, K6InspectError } from '../../adapters/k6/k6-inspect';
 import { getJson, putJson, type RunStore } from '../../adapters/store/run-store';
 import { type Plan, PlanSchema, type RunInput, RunInputSchema, runKeys } from '../../contracts';
 import { buildPlan } from '../../core/planner/build-plan';
+import { scenariosFromOptions } from '../../core/planner/k6-scenarios';
 import { InvalidInputError, ScriptError } from '../../core/planner/plan-errors';
+import type { RelayBudget } from '../../core/planner/relay-windows';
 import { exportsFunction } from '../../core/planner/script-features';
 import { parseK6Duration } from '../../core/thresholds/duration';
 import { KNOWN_METRIC_TYPES } from '../../core/thresholds/metric-types';
@@ -30,6 +32,8 @@ export interface PlanRunDeps {
   /** The runner's memory in MB (AWS: the configured Lambda memory); null = unknown (local). */
   runnerMemoryMb?: number | null;
   runnerArchitecture?: 'arm64' | 'x86_64';
+  /** A runner invocation's limit and margins: a longer test is planned as relay windows. */
+  relayBudget?: RelayBudget | null;
 }
 
 /** Run ids sort by time and stay unique across parallel starts. */
@@ -126,6 +130,7 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         totalDurationMs: parseK6Duration(inspection.totalDuration),
         thresholds,
         summaryTrendStats: inspection.summaryTrendStats,
+        scenarios: deps.relayBudget ? scenariosFromOptions(inspection.options) : undefined,
       },
       {
         runId,
@@ -133,6 +138,7 @@ export async function planRun(rawInput: unknown, deps: PlanRunDeps): Promise<Pla
         runnerLimitMs: deps.runnerLimitMs ?? null,
         runnerMemoryMb: deps.runnerMemoryMb ?? null,
         runnerArchitecture: deps.runnerArchitecture,
+        relayBudget: deps.relayBudget ?? null,
       },
     );
     // Before anything is written: a baseline that cannot be compared with is a bad input.

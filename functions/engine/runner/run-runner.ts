@@ -2,7 +2,7 @@ import { chooseMetricsOutput } from '../../adapters/k6/k6-fleet-output-check';
 import type { K6Process } from '../../adapters/k6/k6-process';
 import { type K6RestClient, K6Status } from '../../adapters/k6/k6-rest-client';
 import { loadPlan } from '../../adapters/store/plan-store';
-import { putJson, type RunStore } from '../../adapters/store/run-store';
+import type { RunStore } from '../../adapters/store/run-store';
 import {
   type IntervalRecord,
   type MetricsOutputKind,
@@ -17,9 +17,12 @@ import { k6EndReason } from './k6-crash-reason';
 import { spawnK6, waitForK6Paused, writeRunnerScript } from './k6-launch';
 import { type MetricsReceiver, startMetricsReceiver } from './metrics-receiver';
 import { ProcessStatsSampler } from './process-stats';
+import { WindowHandover, type WindowPlace, windowPlace, writeWindowScript } from './relay-window';
 import { claimRunnerStart } from './runner-claim';
-import { describeStop, hostStop, k6Died, RunnerFailure, sleep, sleepUntil } from './runner-failure';
+import { describeStop, hostStop, RunnerFailure, sleep } from './runner-failure';
+import { writeRunnerResults } from './runner-results';
 import { type ScriptHookContext, shareSetupData, teardownWhenLast } from './shared-setup-teardown';
+import { markReady, waitForBoundary } from './start-barrier';
 
 export interface RunRunnerOptions {
   store: RunStore;
@@ -66,9 +69,10 @@ export async function runRunner(opts: RunRunnerOptions): Promise<RunnerResult> {
     window: opts.window ?? 0,
     invocation: opts.invocation,
   });
-  const session = new RunnerSession(opts, plan, me, startedAt);
+  const place = windowPlace(plan, opts.window ?? 0);
+  const session = new RunnerSession(opts, plan, me, startedAt, place);
   const result = await session.run();
-  await putJson(store, runKeys(plan.runId).result(me.runnerId), result);
+  await writeRunnerResults(store, plan, place, result, session.windowFacts());
   return result;
 }
 
@@ -85,13 +89,16 @@ class RunnerSession {
   private stopReason: StopReason | undefined;
   private ranSetup = false;
   private ranTeardown = false;
+  private readonly handover: WindowHandover;
 
   constructor(
     private readonly opts: RunRunnerOptions,
     private readonly plan: Plan,
     private readonly me: RunnerAssignment,
     private readonly startedAt: number,
+    private readonly place: WindowPlace,
   ) {
+    this.handover = new WindowHandover(place, plan, opts.store, runKeys(plan.runId), me);
     this.keys = runKeys(plan.runId);
     this.control = new ControlPoller(opts.store, plan, startedAt);
     this.stats = new ProcessStatsSampler(() => this.k6?.pid);
@@ -117,7 +124,11 @@ class RunnerSession {
   }
 
   private async start(): Promise<void> {
-    const scriptPath = await writeRunnerScript(this.opts, this.plan);
+    const mainPath = await writeRunnerScript(this.opts, this.plan);
+    const w = this.place.relay;
+    const scriptPath = w
+      ? await writeWindowScript(mainPath, (await this.opts.store.get(this.plan.script.key)) ?? '', w)
+      : mainPath;
     const output = await chooseMetricsOutput(this.opts.k6Path, this.opts.metricsOutput);
     this.receiver = await startMetricsReceiver(output, this.plan);
     const { k6, rest } = await spawnK6(this.opts, this.plan, this.me, scriptPath, this.receiver);
@@ -146,6 +157,7 @@ class RunnerSession {
       stats: this.stats,
       rest: this.rest!,
       control: this.control,
+      place: this.place,
       signal: this.opts.signal,
       checkStop: () => this.checkStop(),
       flushInterval: () => this.flushInterval(true),
@@ -159,28 +171,15 @@ class RunnerSession {
   }
 
   private async markReady(): Promise<void> {
-    const st = await this.rest!.status();
-    await putJson(this.opts.store, this.keys.ready(this.me.runnerId), {
-      runnerId: this.me.runnerId,
-      at: Date.now(),
-      initMs: Date.now() - this.startedAt,
-      vusAllocated: st['vus-max'],
-    });
+    await markReady(this.hookContext(), this.startedAt);
   }
 
   private async waitForBarrier(): Promise<void> {
-    for (;;) {
-      await this.checkStop();
-      const startAt = this.control.startAt;
-      if (startAt !== undefined) {
-        await sleepUntil(startAt);
-        return;
-      }
-      if (this.k6!.exit) throw k6Died(this.k6, this.stats, 'while waiting for the start');
-      await this.flushInterval(false);
-      // Polls at half the control period: the barrier is startLeadMs ahead, far more than that.
-      await sleep(this.plan.timing.controlPollMs / 2);
-    }
+    await waitForBoundary(
+      this.hookContext(),
+      () => this.boundaryAt(),
+      () => this.flushInterval(false),
+    );
   }
 
   private async resume(): Promise<void> {
@@ -189,7 +188,7 @@ class RunnerSession {
     // Half the round trip on loopback is when k6 saw the command.
     const answered = Date.now();
     this.resumedAt = Math.round((sent + answered) / 2);
-    this.resumeTiming = { sentLateMs: sent - (this.control.startAt ?? sent), rttMs: answered - sent };
+    this.resumeTiming = { sentLateMs: sent - (this.boundaryAt() ?? sent), rttMs: answered - sent };
     this.intervals.lastFlushAt = this.resumedAt;
   }
 
@@ -228,7 +227,7 @@ class RunnerSession {
     const k6Metrics = await this.rest!.metrics().catch(() => undefined);
     // SIGINT ends the lingering k6; it flushes its outputs on the way out.
     await k6.terminate('SIGINT', 15_000);
-    await this.flushInterval(true, true);
+    await this.flushInterval(true, this.place.last);
     const code = k6.exitCode();
     const stopped = this.stopReason;
     let outcome: RunnerResult['outcome'] = 'finished';
@@ -248,7 +247,7 @@ class RunnerSession {
     const failure =
       e instanceof RunnerFailure ? e : new RunnerFailure(255, (e as Error).message ?? String(e));
     await this.k6?.terminate('SIGINT', 5000).catch(() => undefined);
-    await this.flushInterval(true, true).catch(() => undefined);
+    await this.flushInterval(true, this.place.last).catch(() => undefined);
     const stopped = this.stopReason;
     return this.result({
       outcome: stopped ? (stopped.kind === 'abort' ? 'aborted' : 'self-stopped') : 'failed',
@@ -262,14 +261,15 @@ class RunnerSession {
   private result(
     r: Pick<RunnerResult, 'outcome' | 'k6ExitCode' | 'reason' | 'stderrTail' | 'k6Metrics'>,
   ): RunnerResult {
-    const startAt = this.control.startAt;
+    const boundaryAt = this.boundaryAt();
     return {
       runnerId: this.me.runnerId,
       region: this.me.region,
       ...r,
       resumedAt: this.resumedAt,
+      // Against this window's boundary (the barrier for the first window).
       startOffsetMs:
-        this.resumedAt !== undefined && startAt !== undefined ? this.resumedAt - startAt : undefined,
+        this.resumedAt !== undefined && boundaryAt !== undefined ? this.resumedAt - boundaryAt : undefined,
       endedAt: Date.now(),
       lastSeq: this.intervals.seq - 1,
       peakRssBytes: this.stats.peakRssBytes,
@@ -282,7 +282,18 @@ class RunnerSession {
     };
   }
 
+  /** When this window's load starts: the barrier plus the window's place on the timeline. */
+  private boundaryAt(): number | undefined {
+    return this.handover.boundaryAt(this.control.startAt);
+  }
+
   private async flushInterval(always: boolean, final = false): Promise<void> {
+    if (!(await this.handover.readyToFlush(this.resumedAt !== undefined, this.intervals))) return;
     await this.intervals.flush(this.receiver, always, final);
+  }
+
+  /** What the window result records beside the runner result. */
+  windowFacts(): { boundaryAt: number | undefined; firstSeq: number } {
+    return { boundaryAt: this.boundaryAt(), firstSeq: this.handover.firstSeq };
   }
 }

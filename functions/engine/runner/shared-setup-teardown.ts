@@ -4,6 +4,7 @@ import { getJson, putJson, type RunStore } from '../../adapters/store/run-store'
 import { type Plan, type RunKeys, type RunnerAssignment, SetupDataSchema } from '../../contracts';
 import type { ControlPoller } from './control-poller';
 import type { ProcessStatsSampler } from './process-stats';
+import type { WindowPlace } from './relay-window';
 import { hostStop, k6Died, RunnerFailure, sleep } from './runner-failure';
 
 // setup() and teardown() run once for the whole fleet, on the plan's setup runner: the
@@ -18,6 +19,8 @@ export interface ScriptHookContext {
   stats: ProcessStatsSampler;
   rest: K6RestClient;
   control: ControlPoller;
+  /** The relay window this invocation runs: setup() on the first, teardown() on the last. */
+  place: WindowPlace;
   signal?: AbortSignal;
   /** Polls control; throws when the run must stop before load has started. */
   checkStop: () => Promise<void>;
@@ -30,7 +33,8 @@ const isSetupRunner = (c: ScriptHookContext) => c.plan.setupRunnerId === c.me.ru
 /** The setup runner runs setup() and stores its data; the others wait for it and pass it to k6. */
 export async function shareSetupData(c: ScriptHookContext, onRanSetup: () => void): Promise<void> {
   if (!c.plan.script.hasSetup) return;
-  if (isSetupRunner(c)) {
+  // A later window of the setup runner loads the shared data like every other runner.
+  if (isSetupRunner(c) && c.place.first) {
     const data = await c.rest.runSetup(120_000).catch((e: Error) => {
       throw new RunnerFailure(107, `setup() failed: ${e.message}`);
     });
@@ -52,7 +56,7 @@ export async function shareSetupData(c: ScriptHookContext, onRanSetup: () => voi
 
 /** teardown() runs once, on the setup runner, after every other runner has finished. */
 export async function teardownWhenLast(c: ScriptHookContext, onRanTeardown: () => void): Promise<void> {
-  if (!isSetupRunner(c) || !c.plan.script.hasTeardown || c.k6.exit) return;
+  if (!isSetupRunner(c) || !c.place.last || !c.plan.script.hasTeardown || c.k6.exit) return;
   const others = c.plan.runners.filter((r) => r.runnerId !== c.me.runnerId);
   for (;;) {
     const done = new Set((await c.store.list(c.keys.resultsPrefix)).map((k) => k.split('/').pop()));

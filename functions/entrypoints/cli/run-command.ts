@@ -23,6 +23,9 @@ export interface RunFlags {
   summaryExport?: string;
   interval?: number;
   heartbeatTimeout?: number;
+  /** --runner-timeout: no local runner process lives longer; a longer test runs as relay
+   * windows (none by default locally; on AWS the config's Lambda timeout decides). */
+  runnerTimeout?: number;
   /** Metrics sink spec (none | timestream:db/table[@region] | influxdb:url#db | JSON). */
   sink?: string;
   k6Out?: string[];
@@ -45,6 +48,12 @@ const defaultK6 = () => process.env.K6_FLEET_K6 ?? resolve(import.meta.dirname, 
 
 /** `k6-fleet run` (local mode, or on a deployed fleet with --stack); resolves to k6's exit code. */
 export async function runCommand(scriptPath: string, flags: RunFlags): Promise<number> {
+  if (flags.stack && flags.runnerTimeout) {
+    process.stderr.write(
+      "k6-fleet: --runner-timeout limits local runners; on AWS the runner timeout is the config's runner Lambda timeout — drop --runner-timeout or --stack\n",
+    );
+    return ExitCode.invalidConfig;
+  }
   if (flags.stack) {
     // Loaded only with --stack: local runs never load the CloudFormation and SFN clients.
     const { stackRunCommand } = await import('./aws/stack-run-command');
@@ -115,6 +124,7 @@ async function runLocally(
     signal,
     extraOutputs: flags.k6Out,
     sink,
+    runnerTimeoutSeconds: flags.runnerTimeout,
     onPlan: (plan) => {
       if (!flags.quiet) err.write(`k6-fleet: ${planAnnouncement(plan)}\n`);
     },

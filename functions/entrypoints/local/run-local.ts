@@ -4,10 +4,12 @@ import type { MetricsSink } from '../../adapters/sinks/metrics-sink';
 import { LocalRunStore } from '../../adapters/store/local-run-store';
 import { getJson, putJson } from '../../adapters/store/run-store';
 import { type MetricsOutputKind, type Plan, type RunStatus, runKeys } from '../../contracts';
+import { localRelayBudget } from '../../core/planner/relay-windows';
 import { type FinalizeResult, finalizeRun } from '../../engine/finalizer/finalize-run';
 import { planRun } from '../../engine/planner/plan-run';
 import { watchTick } from '../../engine/watcher/watch-tick';
-import { RunnerProcess } from './runner-process';
+import { LocalRunners } from './local-runners';
+import type { RunnerProcess } from './runner-process';
 
 export interface LocalFleetOptions {
   /** Run input as the CLI built it (validated by the planner). */
@@ -32,6 +34,8 @@ export interface LocalFleetOptions {
   /** Planning warnings (an optional server metric source that failed its probe). @default stderr */
   onWarning?: (message: string) => void;
   onStatus?: (status: RunStatus, plan: Plan) => void;
+  /** `--runner-timeout`: no runner process lives longer; a longer test runs as relay windows. */
+  runnerTimeoutSeconds?: number;
 }
 
 export interface LocalFleetResult extends FinalizeResult {
@@ -67,35 +71,29 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
     k6Path: o.k6Path,
     scriptText: o.scriptText,
     runnerLimitMs: null,
+    relayBudget: o.runnerTimeoutSeconds ? localRelayBudget(o.runnerTimeoutSeconds * 1000) : null,
     onWarning: o.onWarning ?? ((m) => process.stderr.write(`k6-fleet: warning: ${m}\n`)),
   });
   const keys = runKeys(plan.runId);
   const workRoot = join(o.storeRoot, 'work', plan.runId);
   await mkdir(workRoot, { recursive: true });
 
-  const runners = plan.runners.map(
-    (r) =>
-      new RunnerProcess({
-        storeRoot: o.storeRoot,
-        runId: plan.runId,
-        runnerId: r.runnerId,
-        env: o.env,
-        k6Path: o.k6Path,
-        workDir: join(workRoot, r.runnerId),
-        extraOutputs: o.extraOutputs,
-        metricsOutput: o.metricsOutput,
-      }),
+  const fleet = new LocalRunners(
+    store,
+    plan,
+    (r) => ({
+      storeRoot: o.storeRoot,
+      runId: plan.runId,
+      runnerId: r.runnerId,
+      env: o.env,
+      k6Path: o.k6Path,
+      workDir: join(workRoot, r.runnerId),
+      extraOutputs: o.extraOutputs,
+      metricsOutput: o.metricsOutput,
+    }),
+    o.runnerTimeoutSeconds ? o.runnerTimeoutSeconds * 1000 : undefined,
   );
-  // A runner that dies without a result gets one written for it, and its k6 is killed.
-  runners.forEach((p, i) => {
-    const assignment = plan.runners[i]!;
-    p.exited.then(async (exit) => {
-      p.killGroup('SIGKILL');
-      const existing = await store.get(keys.result(assignment.runnerId));
-      if (!existing)
-        await putJson(store, keys.result(assignment.runnerId), p.deathResult(exit, assignment.region));
-    });
-  });
+  const runners: RunnerProcess[] = fleet.startFirst();
   o.onPlan?.(plan, runners);
 
   const onAbort = () =>
@@ -106,14 +104,15 @@ export async function runLocalFleet(o: LocalFleetOptions): Promise<LocalFleetRes
     for (;;) {
       status = await watchTick(store, plan.runId, { sink: o.sink });
       o.onStatus?.(status, plan);
+      fleet.onStartAt(status.startAt);
       if (status.phase === 'finished') break;
       await sleep(o.tickMs ?? 1000);
     }
     // Every runner has reported (or was given up on): reap the processes.
-    await withTimeout(Promise.all(runners.map((r) => r.exited)), 20_000);
+    await withTimeout(fleet.exited, 20_000);
   } finally {
     o.signal?.removeEventListener('abort', onAbort);
-    for (const r of runners) r.killGroup('SIGKILL');
+    fleet.stop();
   }
   const fin = await finalizeRun(store, plan.runId, { sink: o.sink });
   const final = (await getJson(store, keys.status, (v) => v as RunStatus)) ?? status;

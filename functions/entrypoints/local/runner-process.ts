@@ -5,6 +5,8 @@ import type { LocalRunnerJob } from './runner-main';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const MAIN = resolve(import.meta.dirname, 'runner-main.ts');
+/** What runner-main prints when its invocation starts (after node and tsx have loaded). */
+export const INVOKED_LINE = 'k6-fleet-runner: invoked';
 
 /**
  * A local runner as a child process in its own process group: Ctrl-C reaches only the
@@ -14,6 +16,9 @@ const MAIN = resolve(import.meta.dirname, 'runner-main.ts');
 export class RunnerProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Resolves when the invocation starts (runner-main loaded and past job.notBefore). */
+  readonly invoked: Promise<void>;
+  private onInvoked: () => void = () => undefined;
   private log: string[] = [];
 
   constructor(readonly job: LocalRunnerJob) {
@@ -23,8 +28,12 @@ export class RunnerProcess {
       stdio: ['pipe', 'ignore', 'pipe'],
       env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR },
     });
+    this.invoked = new Promise((r) => {
+      this.onInvoked = r;
+    });
     this.child.stdin?.end(JSON.stringify(job));
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      if (d.includes(INVOKED_LINE)) this.onInvoked();
       this.log.push(d);
       if (this.log.length > 50) this.log.shift();
     });

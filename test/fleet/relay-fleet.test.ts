@@ -1,0 +1,107 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type IntervalRecord,
+  type RunnerResult,
+  runKeys,
+  type WindowResult,
+} from '../../functions/contracts';
+import { cleanup, type FleetRun, runFleet } from '../support/fleet';
+import { useTarget } from '../support/target';
+
+const target = useTarget();
+let run: FleetRun | undefined;
+afterEach(async () => {
+  await cleanup(run);
+  run = undefined;
+});
+
+const TWO_REGIONS = [
+  { name: 'us-east-1', weight: 50 },
+  { name: 'eu-west-1', weight: 50 },
+];
+
+/** A 30 s script: setup logs in once, teardown calls /health once, iterations GET an item. */
+const script = (scenario: string) => `
+import http from 'k6/http';
+export const options = { scenarios: { s: ${scenario} } };
+export function setup() { http.post(__ENV.TARGET + '/login', '{}'); return { ok: true }; }
+export default function () { http.get(__ENV.TARGET + '/api/items/3'); }
+export function teardown() { http.get(__ENV.TARGET + '/health'); }
+`;
+
+const readJson = async <T>(path: string) => JSON.parse(await readFile(path, 'utf8')) as T;
+
+/** Every runner's interval records in seq order, its window results and its runner result. */
+async function runnerRecords(r: FleetRun) {
+  const base = join(r.storeRoot, runKeys(r.plan.runId).prefix);
+  return Promise.all(
+    r.plan.runners.map(async (a) => {
+      const dir = join(base, 'intervals', a.region, a.runnerId);
+      const files = (await readdir(dir)).sort();
+      const records = await Promise.all(files.map((f) => readJson<IntervalRecord>(join(dir, f))));
+      const wdir = join(base, 'windows', a.runnerId);
+      const windows = await Promise.all(
+        (await readdir(wdir)).sort().map((f) => readJson<WindowResult>(join(wdir, f))),
+      );
+      const result = await readJson<RunnerResult>(join(base, 'results', `${a.runnerId}.json`));
+      return { runnerId: a.runnerId, records, windows, result };
+    }),
+  );
+}
+
+const iterationsIn = (records: IntervalRecord[]) =>
+  records
+    .flatMap((rec) => rec.series)
+    .filter((s) => s.metric === 'iterations' && s.type === 'counter')
+    .reduce((sum, s) => sum + (s.type === 'counter' ? s.value : 0), 0);
+
+/** What every relayed run must show: one gap-free series per runner, windows on time. */
+async function expectSeamlessRelay(r: FleetRun) {
+  const windowCount = r.plan.relay?.windows.length ?? 0;
+  expect(windowCount).toBeGreaterThanOrEqual(3);
+  expect(r.summary.fleet.windows).toBe(windowCount);
+  expect(r.summary.fleet.exitCode, JSON.stringify(r.summary.fleet.runners)).toBe(0);
+  for (const runner of await runnerRecords(r)) {
+    // One series: seq 0..n-1 without a gap, the runner result's lastSeq its end.
+    expect(runner.records.map((rec) => rec.seq)).toEqual(runner.records.map((_, i) => i));
+    expect(runner.result.lastSeq).toBe(runner.records.length - 1);
+    expect(runner.result.outcome).toBe('finished');
+    expect(runner.windows.map((w) => w.window)).toEqual([...Array(windowCount).keys()]);
+    for (const w of runner.windows) {
+      expect(w.outcome).toBe('finished');
+      // Each window resumed within 50 ms of its boundary on the test timeline.
+      expect(Math.abs(w.startOffsetMs ?? Number.POSITIVE_INFINITY)).toBeLessThan(50);
+      expect(w.boundaryAt).toBe(r.summary.fleet.startAt! + r.plan.relay!.windows[w.window]!.startMs);
+      // Every window has data: iterations in the records it wrote.
+      const own = runner.records.filter((rec) => rec.seq >= w.firstSeq && rec.seq <= w.lastSeq);
+      expect(iterationsIn(own)).toBeGreaterThan(0);
+    }
+  }
+  // setup() once at the start, teardown() once at the end, for the whole fleet.
+  const stats = target().stats();
+  expect(stats.byRoute['/login']).toBe(1);
+  expect(stats.byRoute['/health']).toBe(1);
+}
+
+describe('relay windows (local, --runner-timeout 12)', () => {
+  it('runs a 30 s constant-arrival-rate test as seamless windows with the iterations of one k6 run', async () => {
+    // Prepare: 10 iterations/s for 30 s is what one `k6 run` of this script starts: 300.
+    target().resetStats();
+    // Act
+    run = await runFleet({
+      script: script(
+        `{ executor: 'constant-arrival-rate', rate: 10, timeUnit: '1s', duration: '30s', preAllocatedVUs: 4, gracefulStop: '1s' }`,
+      ),
+      env: { TARGET: target().url },
+      regions: TWO_REGIONS,
+      runnersPerRegion: 1,
+      runnerTimeoutSeconds: 12,
+    });
+    // Assess
+    await expectSeamlessRelay(run);
+    expect(Math.abs((run.summary.metrics.iterations?.values.count ?? 0) - 300)).toBeLessThanOrEqual(2);
+    expect(Math.abs((target().stats().byRoute['/api/items/*'] ?? 0) - 300)).toBeLessThanOrEqual(2);
+  }, 90_000);
+});
