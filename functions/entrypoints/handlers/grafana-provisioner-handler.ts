@@ -5,11 +5,13 @@ import {
   GrafanaClient,
   ListWorkspaceServiceAccountsCommand,
 } from '@aws-sdk/client-grafana';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { buildDashboards } from '../../adapters/grafana/dashboard-set';
 import { FLAVORS, type Flavor, PLUGIN, PROVISIONED } from '../../adapters/grafana/datasources';
 import { type GrafanaDataSource, GrafanaHttp } from '../../adapters/grafana/grafana-http';
 import { type ProvisionerProps, ProvisionerPropsSchema } from '../../contracts/grafana-provisioner-props';
+import { readSinkCredentials } from './sink-credentials';
 
 /**
  * Custom resource (CDK Provider framework, onEvent) that provisions the Amazon Managed
@@ -145,7 +147,7 @@ export async function provisionGrafana(
   }
   return withToken(grafana, props.WorkspaceId, async (key) => {
     const http = new GrafanaHttp(baseUrl, key);
-    const sources = workspaceDataSources(props);
+    const sources = workspaceDataSources(props, await influxToken(props));
     for (const ds of sources) await http.upsertDataSource(ds);
     await http.ensureFolder(FOLDER.uid, FOLDER.title);
     const dashboards = Object.values(buildDashboards(flavorOf(props)));
@@ -161,7 +163,15 @@ export async function provisionGrafana(
   });
 }
 
+/** The InfluxDB token (or, until one is stored, the admin password) from the store's secret. */
+async function influxToken(p: ProvisionerProps): Promise<string | undefined> {
+  if (!p.InfluxDbSecretArn) return undefined;
+  const c = await readSinkCredentials(secrets, p.InfluxDbSecretArn);
+  return c.token ?? c.password;
+}
+
 const client = new GrafanaClient({});
+const secrets = new SecretsManagerClient({});
 
 export const handler = (event: CloudFormationCustomResourceEvent): Promise<ProvisionResult> =>
   provisionGrafana(event, client);
