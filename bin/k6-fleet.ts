@@ -54,7 +54,7 @@ program
   )
   .option(
     '--sink <spec>',
-    'metrics sink: none | timestream:<db>/<table>[@region] | influxdb:<url>#<db> | JSON (default none)',
+    'metrics sink: none | timestream:<db>/<table>[@region] | influxdb:<url>#<db> | prometheus:<remote-write url> | JSON (default none)',
   )
   .option(
     '--server-metrics <url>',
