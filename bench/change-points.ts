@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { changePoints } from '../functions/core/history/e-divisive';
+import { seededRandom as rng } from '../target/random';
 import { numericFlags } from './lib/cli-flags';
 import { printTable } from './lib/table';
 
@@ -19,16 +20,6 @@ const flags = numericFlags(
 const PYTHON = resolve(import.meta.dirname, '../.tools/venv/bin/python');
 const TOLERANCE = 2;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 interface Case {

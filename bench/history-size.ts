@@ -8,6 +8,7 @@ import type { RunStore } from '../functions/adapters/store/run-store';
 import { historyKey } from '../functions/contracts';
 import { type HistoryRecordV2, HistoryRecordV2Schema } from '../functions/contracts/history-record';
 import { historyChangePoints } from '../functions/core/history/history-view';
+import { seededRandom as rng } from '../target/random';
 import { runBenchFleet, THREE_REGIONS } from './lib/local-fleet';
 import { startTargetProcess } from './lib/target-process';
 
@@ -28,17 +29,6 @@ const script = `import http from 'k6/http';
 export const options = { scenarios: { s: { executor: 'constant-vus', vus: 9, duration: '12s' } },
   thresholds: { 'http_req_duration{expected_response:true}': ['p(95)<2000'] } };
 export default function () { http.get(__ENV.TARGET + '/api/x'); }`;
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function oneHour(r: HistoryRecordV2): HistoryRecordV2 {
   const n = SECONDS / (INTERVAL_MS / 1000);

@@ -29,6 +29,8 @@ export const HANDLER_ENV = {
   eventBus: 'K6_FLEET_EVENT_BUS',
   /** The metrics sink of the watcher and finalizer, a JSON SinkConfig (unset: no sink). */
   sink: 'K6_FLEET_SINK',
+  /** Secrets Manager secret the sink's credentials are read from at cold start (InfluxDB). */
+  sinkSecretArn: 'K6_FLEET_SINK_SECRET_ARN',
   /** S3-compatible endpoint (e.g. a local emulator); path-style addressing is used with it. */
   s3Endpoint: 'K6_FLEET_S3_ENDPOINT',
 } as const;

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { RunInputSchema } from '../../functions/contracts';
+import { MetricsSettingsSchema, TimestreamSettingsSchema } from './metrics-config-schema';
+
+export { type TimestreamSettings, TimestreamSettingsSchema } from './metrics-config-schema';
 
 /** An AWS region code, e.g. `eu-west-1` or `us-gov-west-1`. */
 const regionSchema = z
@@ -79,20 +82,6 @@ export const BucketSettingsSchema = z
   })
   .strict();
 export type BucketSettings = z.infer<typeof BucketSettingsSchema>;
-
-export const TimestreamSettingsSchema = z
-  .object({
-    databaseName: z
-      .string()
-      .regex(/^[a-zA-Z0-9_.-]{3,256}$/, 'Timestream names are 3-256 of a-z A-Z 0-9 _ . -'),
-    tableName: z.string().regex(/^[a-zA-Z0-9_.-]{3,256}$/, 'Timestream names are 3-256 of a-z A-Z 0-9 _ . -'),
-    /** Memory store: fast writes and queries of recent data (1 h to 1 year). */
-    memoryRetentionHours: z.number().int().min(1).max(8766),
-    /** Magnetic store: cheap long-term history (1 day to 200 years). */
-    magneticRetentionDays: z.number().int().min(1).max(73000),
-  })
-  .strict();
-export type TimestreamSettings = z.infer<typeof TimestreamSettingsSchema>;
 
 /** How people sign in to the Amazon Managed Grafana workspace. */
 export const GrafanaAuthProviderSchema = z.enum(['AWS_SSO', 'SAML']);
@@ -204,9 +193,11 @@ export const FleetConfigSchema = z
     /** Seconds between two watch ticks (threshold evaluation, heartbeat). @default 5 */
     watchIntervalSeconds: z.number().int().min(1).max(60).default(5),
     bucket: BucketSettingsSchema.default(BucketSettingsSchema.parse({})),
-    /** Timestream LiveAnalytics database and table for live metrics; omit to create none. */
+    /** The live metrics store (prometheus, timestream-influxdb or timestream); omit for none. */
+    metrics: MetricsSettingsSchema.optional(),
+    /** Legacy spelling of `metrics: { kind: "timestream", … }` (LiveAnalytics). */
     timestream: TimestreamSettingsSchema.optional(),
-    /** Amazon Managed Grafana workspace with the dashboards; needs `timestream`. Omit for none. */
+    /** Amazon Managed Grafana workspace with the dashboards; needs a metrics store. Omit for none. */
     grafana: GrafanaSettingsSchema.optional(),
     schedules: z.array(FleetScheduleSchema).default([]),
     /** Days Lambda and state machine logs are kept (a CloudWatch Logs retention value). @default 30 */
@@ -240,12 +231,19 @@ export const FleetConfigSchema = z
         message: `weights must sum to 100, they sum to ${sum}`,
       });
     }
-    if (c.grafana?.enabled && !c.timestream) {
+    if (c.metrics && c.timestream) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timestream'],
+        message: 'give either "metrics" or the legacy "timestream" block, not both',
+      });
+    }
+    if (c.grafana?.enabled && !c.metrics && !c.timestream) {
       ctx.addIssue({
         code: 'custom',
         path: ['grafana'],
         message:
-          'the Grafana dashboards read the Timestream table: add a "timestream" block, or remove "grafana" (or set "enabled": false)',
+          'the Grafana dashboards read the metrics store: add a "metrics" block (e.g. { "kind": "prometheus" }), or remove "grafana" (or set "enabled": false)',
       });
     }
     const names = new Set<string>();

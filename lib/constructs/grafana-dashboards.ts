@@ -9,11 +9,21 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { ProvisionerProps } from '../../functions/contracts/grafana-provisioner-props';
-import { REPO_ROOT } from '../k6-layer/k6-layer-dir';
 import { FleetFunction } from './fleet-function';
+import {
+  dashboardsDirFor,
+  type GrafanaMetricsSource,
+  provisionerStoreProps,
+  unscopedWorkspaceActions,
+  workspaceDataSourceTypes,
+  workspaceStoreStatements,
+  workspaceVpcConfiguration,
+} from './grafana-metrics-source';
+
+export { WORKSPACE_TABLE_ACTIONS } from './grafana-metrics-source';
 
 /** The generated Timestream dashboards the provisioner uploads (bin/build-dashboards.ts writes them). */
-export const TIMESTREAM_DASHBOARDS_DIR = join(REPO_ROOT, 'dashboards', 'timestream');
+export const TIMESTREAM_DASHBOARDS_DIR = dashboardsDirFor('timestream');
 
 /**
  * sha256 of the dashboards in `dir` (file names and contents, in name order). It is the
@@ -44,35 +54,17 @@ export const PROVISIONER_GRAFANA_ACTIONS = [
   'grafana:DeleteWorkspaceServiceAccountToken',
 ] as const;
 
-/** What the workspace reads from the metrics table (the dashboards' queries and the query editor). */
-export const WORKSPACE_TABLE_ACTIONS = [
-  'timestream:Select',
-  'timestream:DescribeTable',
-  'timestream:ListMeasures',
-] as const;
-
-/**
- * Workspace actions that support no resource-level scoping: Timestream endpoint discovery,
- * the data source's health check (`SELECT 1`, which reads no table), and the CloudWatch
- * metric reads of the target panels.
- */
-export const WORKSPACE_UNSCOPED_ACTIONS = [
-  'timestream:DescribeEndpoints',
-  'timestream:SelectValues',
-  'cloudwatch:GetMetricData',
-  'cloudwatch:ListMetrics',
-  'cloudwatch:GetMetricStatistics',
-] as const;
-
 export type GrafanaAuthProvider = 'AWS_SSO' | 'SAML';
 
 export interface GrafanaDashboardsProps {
-  /** Timestream database the dashboards query. */
-  readonly timestreamDatabase: string;
-  /** Timestream table the dashboards query. */
-  readonly timestreamTable: string;
+  /** The metrics store the dashboards read. @default the Timestream table of the three props below */
+  readonly metrics?: GrafanaMetricsSource;
+  /** Timestream database the dashboards query (when `metrics` is not given). */
+  readonly timestreamDatabase?: string;
+  /** Timestream table the dashboards query (when `metrics` is not given). */
+  readonly timestreamTable?: string;
   /** ARN of that table: the workspace role may read it and nothing else. */
-  readonly timestreamTableArn: string;
+  readonly timestreamTableArn?: string;
   /** @default ['AWS_SSO'] */
   readonly authenticationProviders?: readonly GrafanaAuthProvider[];
   /** @default - no name (Amazon Managed Grafana shows the workspace id) */
@@ -86,7 +78,7 @@ export interface GrafanaDashboardsProps {
   /** Architecture of the provisioner Lambda. */
   readonly architecture: lambda.Architecture;
   readonly logRetention: logs.RetentionDays;
-  /** Folder whose JSON files make the custom resource's Version. @default TIMESTREAM_DASHBOARDS_DIR */
+  /** Folder whose JSON files make the custom resource's Version. @default dashboards/<kind folder> */
   readonly dashboardsDir?: string;
 }
 
@@ -107,10 +99,12 @@ export class GrafanaDashboards extends Construct {
   readonly provisioner?: FleetFunction;
   readonly provider?: cr.Provider;
   readonly dashboards?: CustomResource;
+  readonly metrics: GrafanaMetricsSource;
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardsProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.metrics = metricsSourceOf(props);
     const workspaceArnOf = (resourceName: string) =>
       stack.formatArn({
         service: 'grafana',
@@ -124,10 +118,12 @@ export class GrafanaDashboards extends Construct {
 
     this.workspace = new grafana.CfnWorkspace(this, 'Workspace', {
       name: props.workspaceName,
-      description: "k6-fleet: live load-test metrics (Timestream) beside the target's CloudWatch metrics",
+      description: "k6-fleet: live load-test metrics beside the target's CloudWatch metrics",
       accountAccessType: 'CURRENT_ACCOUNT',
       permissionType: 'SERVICE_MANAGED',
-      dataSources: ['TIMESTREAM', 'CLOUDWATCH'],
+      dataSources: workspaceDataSourceTypes(this.metrics.kind),
+      // A private InfluxDB instance is reached from inside its VPC.
+      vpcConfiguration: workspaceVpcConfiguration(this.metrics),
       authenticationProviders: [...(props.authenticationProviders ?? ['AWS_SSO'])],
       // Lets an admin install the Timestream plugin from the catalog if a Grafana version lacks it.
       pluginAdminEnabled: true,
@@ -145,7 +141,7 @@ export class GrafanaDashboards extends Construct {
   }
 
   /** The role the workspace's data sources assume: the metrics table and CloudWatch, read-only. */
-  private workspaceRoleFor(props: GrafanaDashboardsProps, anyWorkspaceArn: string): iam.Role {
+  private workspaceRoleFor(_props: GrafanaDashboardsProps, anyWorkspaceArn: string): iam.Role {
     // The workspace needs the role first, so the trust names any workspace of this account
     // (the id is not known yet); the source conditions stop other accounts' workspaces.
     return new iam.Role(this, 'WorkspaceRole', {
@@ -157,14 +153,10 @@ export class GrafanaDashboards extends Construct {
       inlinePolicies: {
         ReadFleetMetrics: new iam.PolicyDocument({
           statements: [
-            new iam.PolicyStatement({
-              sid: 'MetricsTable',
-              actions: [...WORKSPACE_TABLE_ACTIONS],
-              resources: [props.timestreamTableArn],
-            }),
+            ...workspaceStoreStatements(this.metrics),
             new iam.PolicyStatement({
               sid: 'NoResourceLevelScoping',
-              actions: [...WORKSPACE_UNSCOPED_ACTIONS],
+              actions: unscopedWorkspaceActions(this.metrics.kind),
               resources: ['*'],
             }),
           ],
@@ -192,6 +184,14 @@ export class GrafanaDashboards extends Construct {
       actions: [...PROVISIONER_GRAFANA_ACTIONS],
       resourceArns: [this.workspaceArn],
     });
+    if (this.metrics.kind === 'timestream-influxdb') {
+      // The InfluxDB data source's token goes into Grafana's encrypted fields, read here.
+      iam.Grant.addToPrincipal({
+        grantee: provisioner,
+        actions: ['secretsmanager:GetSecretValue'],
+        resourceArns: [this.metrics.secretArn],
+      });
+    }
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: provisioner,
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
@@ -200,9 +200,8 @@ export class GrafanaDashboards extends Construct {
       WorkspaceId: this.workspace.attrId,
       WorkspaceEndpoint: this.workspace.attrEndpoint,
       Region: stack.region,
-      TimestreamDatabase: props.timestreamDatabase,
-      TimestreamTable: props.timestreamTable,
-      Version: dashboardsVersion(props.dashboardsDir),
+      ...provisionerStoreProps(this.metrics),
+      Version: dashboardsVersion(props.dashboardsDir ?? dashboardsDirFor(this.metrics.kind)),
     };
     const dashboards = new CustomResource(this, 'Dashboards', {
       serviceToken: provider.serviceToken,
@@ -211,4 +210,12 @@ export class GrafanaDashboards extends Construct {
     });
     return { provisioner, provider, dashboards };
   }
+}
+
+function metricsSourceOf(props: GrafanaDashboardsProps): GrafanaMetricsSource {
+  if (props.metrics) return props.metrics;
+  const { timestreamDatabase: database, timestreamTable: table, timestreamTableArn: tableArn } = props;
+  if (!database || !table || !tableArn)
+    throw new Error('GrafanaDashboards needs `metrics` or the three timestream* props');
+  return { kind: 'timestream', database, table, tableArn };
 }

@@ -5,12 +5,11 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { HANDLER_ENV } from '../../functions/contracts/handler-env';
-import type { SinkConfig } from '../../functions/contracts/sink-config';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import type { FleetNames } from '../config/fleet-names';
 import { FleetFunction } from '../constructs/fleet-function';
 import { K6Layer } from '../constructs/k6-layer';
-import type { MetricsTable } from '../constructs/timestream-table';
+import type { MetricsStore } from '../constructs/metrics-store';
 import { acknowledgeInvokeGrant } from './nag-acknowledgements';
 
 /** Where Validate stores an inline script, once per run (Plan reads it from there). */
@@ -20,8 +19,8 @@ export interface ControlFunctionsProps {
   readonly config: FleetConfig;
   readonly names: FleetNames;
   readonly bucket: s3.IBucket;
-  /** The sink's table; without it the watcher and finalizer write no metrics. */
-  readonly metricsTable?: MetricsTable;
+  /** The metrics store; without it the watcher and finalizer write no metrics. */
+  readonly metricsStore?: MetricsStore;
   /** Folder holding bin/k6 for the config's architecture (the planner runs `k6 inspect`). */
   readonly k6LayerDir: string;
   readonly architecture: lambda.Architecture;
@@ -48,20 +47,18 @@ interface Shared {
 
 /** Creates the control Lambdas in the control stack (construct ids as the stack always had). */
 export function createControlFunctions(stack: Stack, props: ControlFunctionsProps): ControlFunctions {
-  const { bucket, metricsTable } = props;
+  const { bucket, metricsStore } = props;
   // The watcher and finalizer are the sink's only writers (runners hand intervals to the watcher).
-  const sinkConfig: SinkConfig | undefined = metricsTable && {
-    kind: 'timestream',
-    database: metricsTable.databaseName,
-    table: metricsTable.tableName,
-    region: stack.region,
-  };
+  const metricsEnv: Record<string, string> = metricsStore
+    ? { [HANDLER_ENV.sink]: JSON.stringify(metricsStore.sinkConfig) }
+    : {};
+  if (metricsStore?.sinkSecretArn) metricsEnv[HANDLER_ENV.sinkSecretArn] = metricsStore.sinkSecretArn;
   const s: Shared = {
     stack,
     props,
     common: { architecture: props.architecture, logRetention: props.logRetention },
     storeEnv: { [HANDLER_ENV.bucket]: bucket.bucketName, [HANDLER_ENV.bucketRegion]: stack.region },
-    metricsEnv: sinkConfig ? { [HANDLER_ENV.sink]: JSON.stringify(sinkConfig) } : {},
+    metricsEnv,
   };
   const k6Layer = new K6Layer(stack, 'K6Layer', {
     architecture: props.architecture,
@@ -166,9 +163,10 @@ function watchFunction({ stack, props, common, storeEnv, metricsEnv }: Shared): 
     memorySize: 1024,
     timeout: Duration.minutes(1),
     environment: { ...storeEnv, ...metricsEnv },
+    ...props.metricsStore?.writerNetwork,
   });
   props.bucket.grantReadWrite(watch, 'runs/*');
-  props.metricsTable?.grantWrite(watch);
+  props.metricsStore?.grantWrite(watch);
   grantReadServerMetrics(watch);
   return watch;
 }
@@ -190,10 +188,11 @@ function finalizeFunction({ stack, props, common, storeEnv, metricsEnv }: Shared
     timeout: Duration.minutes(2),
     nodeModuleFiles: ['uplot/package.json', 'uplot/dist/uPlot.iife.min.js', 'uplot/dist/uPlot.min.css'],
     environment: { ...storeEnv, ...metricsEnv, [HANDLER_ENV.eventBus]: 'default' },
+    ...props.metricsStore?.writerNetwork,
   });
   props.bucket.grantReadWrite(finalize, 'runs/*');
   props.bucket.grantReadWrite(finalize, 'history/*');
-  props.metricsTable?.grantWrite(finalize);
+  props.metricsStore?.grantWrite(finalize);
   events.EventBus.fromEventBusName(stack, 'DefaultBus', 'default').grantPutEventsTo(finalize);
   return finalize;
 }

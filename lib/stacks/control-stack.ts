@@ -5,16 +5,19 @@ import type { Construct } from 'constructs';
 import { CONTROL_OUTPUTS } from '../../functions/contracts/stack-outputs';
 import type { FleetConfig } from '../config/fleet-config-schema';
 import { fleetNames } from '../config/fleet-names';
+import { metricsSettingsOf } from '../config/metrics-config-schema';
 import { AbortOnExecutionStop } from '../constructs/abort-on-execution-stop';
 import { GrafanaDashboards } from '../constructs/grafana-dashboards';
+import { grafanaSourceOf, MetricsStore } from '../constructs/metrics-store';
 import { RunSchedules } from '../constructs/run-schedules';
 import { RunStateMachine } from '../constructs/run-state-machine';
 import { RunStoreBucket } from '../constructs/run-store-bucket';
-import { MetricsTable } from '../constructs/timestream-table';
+import type { MetricsTable } from '../constructs/timestream-table';
 import { type ControlFunctions, createControlFunctions, INLINE_SCRIPT_KEYS } from './control-functions';
 import {
   acknowledgeFleetFunctionFindings,
   acknowledgeGrafanaDashboardsFindings,
+  acknowledgeInfluxDbFindings,
   acknowledgeInlineScriptGrant,
   acknowledgeInvokeGrant,
   acknowledgeRunStoreGrant,
@@ -33,6 +36,8 @@ export interface ControlStackProps extends StackProps {
  */
 export class ControlStack extends Stack {
   readonly runStore: RunStoreBucket;
+  readonly metricsStore?: MetricsStore;
+  /** The LiveAnalytics table, when the store is Timestream. */
   readonly metricsTable?: MetricsTable;
   readonly runStateMachine: RunStateMachine;
   readonly functions: ControlFunctions;
@@ -55,18 +60,22 @@ export class ControlStack extends Stack {
       retainOnDelete: config.bucket.retainOnDelete,
     });
     const bucket = this.runStore.bucket;
-    if (config.timestream) {
-      this.metricsTable = new MetricsTable(this, 'Metrics', {
-        ...config.timestream,
+    const metrics = metricsSettingsOf(config);
+    if (metrics) {
+      this.metricsStore = new MetricsStore(this, {
+        settings: metrics,
+        fleetName: config.name,
         retainOnDelete: config.bucket.retainOnDelete,
+        logRetention,
       });
+      this.metricsTable = this.metricsStore.table;
     }
 
     this.functions = createControlFunctions(this, {
       config,
       names,
       bucket,
-      metricsTable: this.metricsTable,
+      metricsStore: this.metricsStore,
       k6LayerDir: props.k6LayerDir,
       architecture,
       logRetention,
@@ -102,18 +111,16 @@ export class ControlStack extends Stack {
     this.acknowledgeNagFindings();
   }
 
-  /** The Managed Grafana workspace with the fleet's dashboards, reading the metrics table. */
+  /** The Managed Grafana workspace with the fleet's dashboards, reading the metrics store. */
   private addGrafana(
     config: FleetConfig,
     grafanaConfig: NonNullable<FleetConfig['grafana']>,
     common: { architecture: lambda.Architecture; logRetention: logs.RetentionDays },
   ): GrafanaDashboards {
     // The config schema already refuses this; a construct-level guard for direct callers.
-    if (!this.metricsTable) throw new Error('grafana needs timestream: the dashboards read its table');
+    if (!this.metricsStore) throw new Error('grafana needs a metrics store: the dashboards read it');
     const grafana = new GrafanaDashboards(this, 'Grafana', {
-      timestreamDatabase: this.metricsTable.databaseName,
-      timestreamTable: this.metricsTable.tableName,
-      timestreamTableArn: this.metricsTable.tableArn,
+      metrics: grafanaSourceOf(this.metricsStore),
       authenticationProviders: grafanaConfig.authenticationProviders,
       workspaceName: grafanaConfig.workspaceName ?? config.name,
       provisionDashboards: grafanaConfig.provisionDashboards,
@@ -153,6 +160,8 @@ export class ControlStack extends Stack {
         'X-Ray tracing of the state machine: xray:PutTraceSegments and friends support no resource-level scoping.',
     });
     if (this.grafana) acknowledgeGrafanaDashboardsFindings(this.grafana);
+    const influx = this.metricsStore?.influxdb;
+    if (influx) acknowledgeInfluxDbFindings(influx.secret, [f.watch, f.finalize]);
     if (this.metricsTable) {
       Validations.of(this.metricsTable).acknowledge(
         {

@@ -105,3 +105,19 @@ export function acknowledgeGrafanaDashboardsFindings(g: GrafanaDashboards): void
     );
   }
 }
+
+/** Findings of the Timestream for InfluxDB store: its secret and the writers placed in its VPC. */
+export function acknowledgeInfluxDbFindings(secret: IConstruct, writers: readonly lambda.Function[]): void {
+  Validations.of(secret).acknowledge({
+    id: 'AwsSolutions-SMG4',
+    reason:
+      'The InfluxDB admin password can only be changed through the Timestream for InfluxDB API (UpdateDbInstance), which a Secrets Manager rotation Lambda cannot do for the instance; rotate by redeploying with a new secret.',
+  });
+  for (const fn of writers) {
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]',
+      reason:
+        'A Lambda in a VPC needs to create and delete its network interfaces (ec2:CreateNetworkInterface and friends), which is exactly what the AWS managed VPC access role allows; those actions support no resource scoping.',
+    });
+  }
+}

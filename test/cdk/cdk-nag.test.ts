@@ -10,7 +10,7 @@ import type { FleetConfigInput } from '../../lib/config/fleet-config-schema';
 import { parseFleetConfig } from '../../lib/config/load-fleet-config';
 import { buildFleet } from '../../lib/fleet-app';
 import { ensureK6LayerDir } from '../../lib/k6-layer/k6-layer-dir';
-import { ACCOUNT, CDK_JSON_CONTEXT, sampleConfigInput } from './support/fleet-fixture';
+import { ACCOUNT, CDK_JSON_CONTEXT, namedSampleInput, sampleConfigInput } from './support/fleet-fixture';
 
 interface ValidationReport {
   pluginReports: {
@@ -122,6 +122,19 @@ describe('cdk-nag AwsSolutions checks', () => {
       expect(reason.trim().length, `${path} ${id}`).toBeGreaterThanOrEqual(40);
     }
   }, 600_000);
+
+  it.each(['fleet.prometheus.sample.json', 'fleet.influxdb.sample.json'])(
+    'also passes for %s, every acknowledgement with a reason',
+    (file) => {
+      const { app, report, error } = checkFleet(undefined, namedSampleInput(file));
+      expect(openFindings(report)).toEqual([]);
+      expect(error).toBeUndefined();
+      for (const [path, id, reason] of acknowledgements(app)) {
+        expect(reason.trim().length, `${path} ${id}`).toBeGreaterThanOrEqual(40);
+      }
+    },
+    600_000,
+  );
 
   it('stops the synth on a finding nobody acknowledged (the check is live)', () => {
     // Prepare + Act: the same fleet plus a bucket that allows plain HTTP.

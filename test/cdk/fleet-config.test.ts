@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { FleetConfigError, loadFleetConfig, parseFleetConfig } from '../../lib/config/load-fleet-config';
+import { metricsSettingsOf } from '../../lib/config/metrics-config-schema';
 import { SAMPLE_CONFIG_PATH, sampleConfigInput } from './support/fleet-fixture';
 
 describe('fleet config', () => {
@@ -119,10 +120,45 @@ describe('fleet config', () => {
       'k6fleet.logRetentionDays: CloudWatch Logs accepts',
     ],
     ['a typo in a key', { maxVuPerRunner: 10 }, 'k6fleet: Unrecognized key: "maxVuPerRunner"'],
+    [
+      'both "metrics" and the legacy "timestream" block',
+      { metrics: { kind: 'prometheus' } },
+      'k6fleet.timestream: give either "metrics" or the legacy "timestream" block, not both',
+    ],
+    [
+      'an unknown metrics kind',
+      { timestream: undefined, metrics: { kind: 'graphite' } as never },
+      'k6fleet.metrics.kind',
+    ],
+    [
+      'an InfluxDB VPC without subnets',
+      {
+        timestream: undefined,
+        metrics: { kind: 'timestream-influxdb', vpc: { vpcId: 'vpc-0a1b2c3d', subnetIds: [] } },
+      },
+      'k6fleet.metrics.vpc.subnetIds',
+    ],
+    [
+      'Grafana without any metrics store',
+      { timestream: undefined, grafana: { enabled: true } },
+      'k6fleet.grafana: the Grafana dashboards read the metrics store',
+    ],
   ])('fails synth on %s, naming the field', (_what, patch, message) => {
     // Act + Assess
     expect(() => parseFleetConfig({ ...base, ...patch })).toThrow(FleetConfigError);
     expect(() => parseFleetConfig({ ...base, ...patch })).toThrow(message);
+  });
+
+  it('reads the legacy "timestream" block as metrics kind timestream, and accepts Grafana on prometheus', () => {
+    expect(metricsSettingsOf(parseFleetConfig(base))).toEqual({ kind: 'timestream', ...base.timestream });
+    const prom = parseFleetConfig({
+      ...base,
+      timestream: undefined,
+      metrics: { kind: 'prometheus' },
+      grafana: {},
+    });
+    expect(metricsSettingsOf(prom)).toEqual({ kind: 'prometheus', nativeHistograms: true });
+    expect(prom.grafana?.enabled).toBe(true);
   });
 
   it('says how to fix a missing, unreadable or malformed config', () => {

@@ -347,7 +347,7 @@ describe('grafana in the fleet config', () => {
     [
       'grafana without timestream',
       { ...withoutTimestream, grafana: { enabled: true } },
-      'k6fleet.grafana: the Grafana dashboards read the Timestream table: add a "timestream" block',
+      'k6fleet.grafana: the Grafana dashboards read the metrics store: add a "metrics" block',
     ],
     [
       'an unknown sign-in provider',

@@ -157,4 +157,25 @@ describe.each(['local', 'stack'] as const)('history and compare (%s)', (kind) =>
     ).toBe(104);
     expect(e3.text()).toContain('still running');
   });
+
+  it('runs of different tests: 104 saying which, unless --force', async () => {
+    const store = kind === 'local' ? new LocalRunStore(join(dir, 'store')) : world.store;
+    const other = { ...history[5]!, runId: '20261202T000000-oth001', testName: 'other' };
+    await writeHistory(store, other);
+    const e = textSink();
+    expect(await compareCommand(other.runId, history[6]!.runId, where(kind), { stderr: e })).toBe(104);
+    expect(e.text()).toContain(
+      `run ${other.runId} is test "other" and run ${history[6]!.runId} is test "synthetic" (use --force to compare different tests)`,
+    );
+    expect(e.text()).not.toContain('    at ');
+    const forced = await compareCommand(
+      other.runId,
+      history[6]!.runId,
+      { ...where(kind), force: true },
+      {
+        stdout: textSink(),
+      },
+    );
+    expect(forced).toBe(0);
+  });
 });

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bestSplit, changePoints } from '../../functions/core/history/e-divisive';
 import { sparkline } from '../../functions/core/history/sparkline';
+import { seededRandom as rng } from '../../target/random';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const series = (seed: number, parts: Array<[number, number]>, sd: number) => {
   const r = rng(seed);

@@ -5,17 +5,11 @@ import { buildHistoryRecord } from '../../functions/core/history/build-history-r
 import { tablesFromIntervals } from '../../functions/core/history/interval-windows';
 import { MetricTable } from '../../functions/core/metrics/metric-table';
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG: the target's seeded mulberry32, one implementation for all. */
+import { seededRandom as rng } from '../../target/random';
+
+export { rng };
+
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 export interface SyntheticRun {

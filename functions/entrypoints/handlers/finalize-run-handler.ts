@@ -1,13 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { createEventBridgeClient, createS3Client } from '../../adapters/aws/aws-clients';
 import { publishRunFinished } from '../../adapters/aws/run-finished-publisher';
-import { sinkFromEnv } from '../../adapters/aws/sink-from-env';
 import { S3RunStore } from '../../adapters/store/s3-run-store';
 import type { Summary } from '../../contracts';
 import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
 import { type FinalizeResult, type RunRefEvent, RunRefEventSchema } from '../../contracts/task-io';
 import { finalizeRun } from '../../engine/finalizer/finalize-run';
+import { sinkWithSecret } from './sink-credentials';
 
 const env = readHandlerEnv(
   z.object({
@@ -19,7 +20,8 @@ const env = readHandlerEnv(
 const logger = new Logger({ serviceName: 'k6-fleet-finalize' });
 const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
 const events = createEventBridgeClient();
-const sink = sinkFromEnv();
+// Read once per cold start; the secret (InfluxDB) is fetched here, never put in the env.
+const sinkReady = sinkWithSecret(new SecretsManagerClient({}));
 
 /** One line that says what happened and where to look: the execution's Fail cause. */
 export function verdictCause(summary: Summary, reportUri: string): string {
@@ -51,6 +53,7 @@ export function verdictCause(summary: Summary, reportUri: string): string {
  */
 export const handler = async (rawEvent: unknown): Promise<FinalizeResult> => {
   const { runId }: RunRefEvent = RunRefEventSchema.parse(rawEvent);
+  const sink = await sinkReady;
   const { summary, summaryKey, reportKey } = await finalizeRun(store, runId, { sink });
   const reportUri = store.describe(reportKey);
   await publishRunFinished(events, env[HANDLER_ENV.eventBus], {

@@ -5,11 +5,13 @@ import {
   GrafanaClient,
   ListWorkspaceServiceAccountsCommand,
 } from '@aws-sdk/client-grafana';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { buildDashboards } from '../../adapters/grafana/dashboard-set';
-import { FLAVORS, PLUGIN, PROVISIONED } from '../../adapters/grafana/datasources';
+import { FLAVORS, type Flavor, PLUGIN, PROVISIONED } from '../../adapters/grafana/datasources';
 import { type GrafanaDataSource, GrafanaHttp } from '../../adapters/grafana/grafana-http';
 import { type ProvisionerProps, ProvisionerPropsSchema } from '../../contracts/grafana-provisioner-props';
+import { readSinkCredentials } from './sink-credentials';
 
 /**
  * Custom resource (CDK Provider framework, onEvent) that provisions the Amazon Managed
@@ -22,20 +24,51 @@ import { type ProvisionerProps, ProvisionerPropsSchema } from '../../contracts/g
 export const SERVICE_ACCOUNT_NAME = 'k6-fleet-provisioner';
 export const FOLDER = { uid: 'k6-fleet', title: 'k6-fleet' } as const;
 
-export function workspaceDataSources(p: ProvisionerProps): GrafanaDataSource[] {
-  return [
-    {
-      uid: PROVISIONED.timestream.uid,
-      name: PROVISIONED.timestream.name,
-      type: PLUGIN.timestream,
-      access: 'proxy',
-      jsonData: {
-        authType: 'ec2_iam_role',
-        defaultRegion: p.Region,
-        defaultDatabase: p.TimestreamDatabase,
-        defaultTable: p.TimestreamTable,
-      },
+/** The dashboards' flavor for the store the workspace reads. */
+export function flavorOf(p: ProvisionerProps): Flavor {
+  const kind = p.MetricsKind ?? 'timestream';
+  return kind === 'timestream-influxdb' ? 'influxdb' : kind;
+}
+
+/** The metrics store's data source: IAM role auth (Timestream), SigV4 (AMP), token (InfluxDB). */
+function metricsDataSource(p: ProvisionerProps, influxToken?: string): GrafanaDataSource {
+  const flavor = flavorOf(p);
+  const base = {
+    uid: PROVISIONED[flavor].uid,
+    name: PROVISIONED[flavor].name,
+    type: PLUGIN[flavor],
+    access: 'proxy' as const,
+  };
+  if (flavor === 'prometheus') {
+    return {
+      ...base,
+      url: p.PrometheusUrl,
+      jsonData: { sigV4Auth: true, sigV4AuthType: 'ec2_iam_role', sigV4Region: p.Region, httpMethod: 'POST' },
+    };
+  }
+  if (flavor === 'influxdb') {
+    // InfluxQL over the v1 API (the dashboards' dialect), the token in Grafana's encrypted fields.
+    return {
+      ...base,
+      url: p.InfluxDbUrl,
+      jsonData: { version: 'InfluxQL', dbName: p.InfluxDbBucket, httpHeaderName1: 'Authorization' },
+      secureJsonData: { httpHeaderValue1: `Token ${influxToken ?? ''}` },
+    } as GrafanaDataSource;
+  }
+  return {
+    ...base,
+    jsonData: {
+      authType: 'ec2_iam_role',
+      defaultRegion: p.Region,
+      defaultDatabase: p.TimestreamDatabase,
+      defaultTable: p.TimestreamTable,
     },
+  };
+}
+
+export function workspaceDataSources(p: ProvisionerProps, influxToken?: string): GrafanaDataSource[] {
+  return [
+    metricsDataSource(p, influxToken),
     {
       uid: PROVISIONED.cloudwatch.uid,
       name: PROVISIONED.cloudwatch.name,
@@ -114,11 +147,10 @@ export async function provisionGrafana(
   }
   return withToken(grafana, props.WorkspaceId, async (key) => {
     const http = new GrafanaHttp(baseUrl, key);
-    const sources = workspaceDataSources(props);
+    const sources = workspaceDataSources(props, await influxToken(props));
     for (const ds of sources) await http.upsertDataSource(ds);
     await http.ensureFolder(FOLDER.uid, FOLDER.title);
-    // Amazon Managed Grafana reads Timestream (InfluxDB users bring their own Grafana).
-    const dashboards = Object.values(buildDashboards('timestream'));
+    const dashboards = Object.values(buildDashboards(flavorOf(props)));
     for (const d of dashboards)
       await http.upsertDashboard(d, FOLDER.uid, `k6-fleet ${props.Version ?? ''}`.trim());
     return {
@@ -131,7 +163,15 @@ export async function provisionGrafana(
   });
 }
 
+/** The InfluxDB token (or, until one is stored, the admin password) from the store's secret. */
+async function influxToken(p: ProvisionerProps): Promise<string | undefined> {
+  if (!p.InfluxDbSecretArn) return undefined;
+  const c = await readSinkCredentials(secrets, p.InfluxDbSecretArn);
+  return c.token ?? c.password;
+}
+
 const client = new GrafanaClient({});
+const secrets = new SecretsManagerClient({});
 
 export const handler = (event: CloudFormationCustomResourceEvent): Promise<ProvisionResult> =>
   provisionGrafana(event, client);

@@ -1,14 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { createS3Client } from '../../adapters/aws/aws-clients';
 import { cloudWatchClientsByRegion, readCloudWatchWindow } from '../../adapters/aws/cloudwatch-reader';
-import { sinkFromEnv } from '../../adapters/aws/sink-from-env';
 import { S3RunStore } from '../../adapters/store/s3-run-store';
 import { HANDLER_ENV, readHandlerEnv } from '../../contracts/handler-env';
 import type { CloudWatchSource } from '../../contracts/server-metrics';
 import { type RunRefEvent, RunRefEventSchema, type WatchResult } from '../../contracts/task-io';
 import { DEFAULT_SERVER_READERS, type ServerReaders } from '../../engine/watcher/server-metrics-step';
 import { watchTick } from '../../engine/watcher/watch-tick';
+import { sinkWithSecret } from './sink-credentials';
 
 const env = readHandlerEnv(
   z.object({
@@ -19,7 +20,8 @@ const env = readHandlerEnv(
 const logger = new Logger({ serviceName: 'k6-fleet-watch' });
 const store = new S3RunStore(createS3Client(env[HANDLER_ENV.bucketRegion]), env[HANDLER_ENV.bucket]);
 // Intervals, rollups, thresholds and events go to the metrics sink from here (not the runners).
-const sink = sinkFromEnv();
+// Read once per cold start; the secret (InfluxDB) is fetched here, never put in the env.
+const sinkReady = sinkWithSecret(new SecretsManagerClient({}));
 // Server metrics: Prometheus endpoints as locally, plus CloudWatch (GetMetricData) here only.
 const cloudWatch = cloudWatchClientsByRegion();
 const serverReaders: ServerReaders = {
@@ -35,6 +37,7 @@ const serverReaders: ServerReaders = {
  */
 export const handler = async (rawEvent: unknown): Promise<WatchResult> => {
   const { runId }: RunRefEvent = RunRefEventSchema.parse(rawEvent);
+  const sink = await sinkReady;
   const status = await watchTick(store, runId, { sink, serverReaders });
   logger.debug('tick', { runId, phase: status.phase, elapsedMs: status.elapsedMs });
   return { phase: status.phase, elapsedMs: status.elapsedMs, verdict: status.verdict };

@@ -65,3 +65,10 @@ export function only(
   const [logicalId, res] = found[0] as [string, { Properties: Record<string, unknown> }];
   return { logicalId, props: res.Properties };
 }
+
+/** A sample config under config/ as a user would write it, e.g. `fleet.prometheus.sample.json`. */
+export function namedSampleInput(file: string): FleetConfigInput {
+  return JSON.parse(
+    readFileSync(resolve(import.meta.dirname, '../../../config', file), 'utf8'),
+  ) as FleetConfigInput;
+}
