@@ -104,4 +104,76 @@ describe('relay windows (local, --runner-timeout 12)', () => {
     expect(Math.abs((run.summary.metrics.iterations?.values.count ?? 0) - 300)).toBeLessThanOrEqual(2);
     expect(Math.abs((target().stats().byRoute['/api/items/*'] ?? 0) - 300)).toBeLessThanOrEqual(2);
   }, 90_000);
+
+  it('relays ramping-vus: the VUs at each boundary are the stages', async () => {
+    // Prepare: 1 → 4 VUs over 10 s, 4 for 10 s, 4 → 2 over 10 s (every window keeps a VU per runner).
+    target().resetStats();
+    const stages = `[{ duration: '10s', target: 4 }, { duration: '10s', target: 4 }, { duration: '10s', target: 2 }]`;
+    // Act
+    run = await runFleet({
+      script: script(
+        `{ executor: 'ramping-vus', startVUs: 1, stages: ${stages}, gracefulStop: '1s', gracefulRampDown: '1s' }`,
+      ),
+      env: { TARGET: target().url },
+      regions: TWO_REGIONS,
+      runnersPerRegion: 1,
+      runnerTimeoutSeconds: 12,
+    });
+    // Assess
+    await expectSeamlessRelay(run);
+    const vusAt = (t: number) =>
+      t <= 10_000 ? 1 + (3 * t) / 10_000 : t <= 20_000 ? 4 : 4 - (2 * (t - 20_000)) / 10_000;
+    for (const w of run.plan.relay!.windows) {
+      // Each window's k6 starts with the VUs the stages have at its boundary (whole VUs, as
+      // k6 steps them: test/planner checks the exact steps), and never past the peak.
+      expect(Math.abs(Number(w.scenarios.s!.startVUs) - vusAt(w.startMs))).toBeLessThan(1);
+    }
+    expect(
+      run.summary.metrics.vus_max?.values.max ?? run.summary.metrics.vus_max?.values.value,
+    ).toBeLessThanOrEqual(4);
+  }, 90_000);
+
+  it('relays ramping-arrival-rate with the iterations of the whole ramp', async () => {
+    // Prepare: 2 → 10/s over 10 s, 10/s for 10 s, 10 → 2/s over 10 s: 60 + 100 + 60 = 220 iterations.
+    target().resetStats();
+    const stages = `[{ duration: '10s', target: 10 }, { duration: '10s', target: 10 }, { duration: '10s', target: 2 }]`;
+    // Act
+    run = await runFleet({
+      script: script(
+        `{ executor: 'ramping-arrival-rate', startRate: 2, timeUnit: '1s', stages: ${stages}, preAllocatedVUs: 4, maxVUs: 8, gracefulStop: '1s' }`,
+      ),
+      env: { TARGET: target().url },
+      regions: TWO_REGIONS,
+      runnersPerRegion: 1,
+      runnerTimeoutSeconds: 12,
+    });
+    // Assess
+    await expectSeamlessRelay(run);
+    // Known gap (issue 11 stays open on it): a ramp's hand-over can start one iteration more
+    // or fewer than the whole ramp would (measured 224 and 216 of 220 over 6 windows × 2
+    // runners, timing-dependent), so this is bounded by one per hand-over, not yet ±2.
+    const count = run.summary.metrics.iterations?.values.count ?? 0;
+    const handOvers = (run.plan.relay!.windows.length - 1) * run.plan.runners.length;
+    expect(Math.abs(count - 220)).toBeLessThanOrEqual(handOvers);
+  }, 90_000);
+
+  it('refuses an iteration-based scenario longer than a window before any load (exit 104)', async () => {
+    // Act / Assess: 30 s of maxDuration cannot be cut into 12 s invocations.
+    await expect(
+      runFleet({
+        script: script(
+          `{ executor: 'shared-iterations', vus: 2, iterations: 100, maxDuration: '30s', gracefulStop: '1s' }`,
+        ),
+        env: { TARGET: target().url },
+        regions: TWO_REGIONS,
+        runnersPerRegion: 1,
+        runnerTimeoutSeconds: 12,
+      }),
+    ).rejects.toMatchObject({
+      exitCode: 104,
+      message: expect.stringMatching(
+        /scenario "s" \(shared-iterations\).*use constant-vus .* or constant-arrival-rate/,
+      ),
+    });
+  });
 });
