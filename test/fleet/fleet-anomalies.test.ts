@@ -38,7 +38,8 @@ export default function () { http.get(__ENV.TARGET + '/api/slow-later'); }
     expect(run.summary.fleet.verdict, JSON.stringify(run.summary.fleet.runners)).toBe('passed');
     expect(seenLive).toBe(true);
     const jump = run.summary.fleet.anomalies.find((a) => a.kind === 'latency-jump' && a.region === undefined);
-    expect(jump?.message).toMatch(/^p95 latency 6\d\.\d ms, over twice its baseline of \d+\.\d ms$/);
+    // 60 ms fixed latency: the merged histogram's p95 is within its 0.5% bucket error of it (59.7…).
+    expect(jump?.message).toMatch(/^p95 latency (59|6\d)\.\d ms, over twice its baseline of \d+\.\d ms$/);
     expect(jump!.at).toBeGreaterThanOrEqual(slowedAt! - 1000);
   });
 });
