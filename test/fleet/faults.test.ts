@@ -108,6 +108,8 @@ describe('faults end in a recorded, explained state', () => {
     const stoppedAfter = (target.stats().lastRequestAt ?? 0) - killedAt;
     expect(stoppedAfter).toBeLessThan(5_000 + 5_000);
     const resultsDir = join(outDir, 'runs', status!.runId, 'results');
+    // Each runner process writes its result just after its k6 is gone: give them a moment.
+    for (let i = 0; i < 40 && (await readdir(resultsDir).catch(() => [])).length < 4; i++) await sleep(250);
     const results: RunnerResult[] = await Promise.all(
       (await readdir(resultsDir)).map(async (f) => JSON.parse(await readFile(join(resultsDir, f), 'utf8'))),
     );
